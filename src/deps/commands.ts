@@ -17,14 +17,13 @@ import { parsePipelines } from '../analyzer/shell';
 import {
   addImplicitSources,
   condaRequest,
-  installerWritesFiles,
+  installerWritesNothing,
   pipRequest,
   uvRequest,
   uvRunCommand,
   uvInterpreterRequest,
   uvPythonProblem,
   uvRunEnvFiles,
-  uvSubcommand,
   uvToolCommand,
   type CommandContext
 } from './installers';
@@ -189,8 +188,6 @@ function laterWriter(
   return '';
 }
 const PY_INFO = ['--version', '-V', '-VV', '--help', '-h'];
-/** conda commands that change the shell or run a command rather than install */
-const CONDA_STATE = new Set(['activate', 'deactivate', 'init', 'shell', 'run']);
 const LOOPS = new Set(['while', 'until', 'for', 'select', 'function']);
 const STATE_BUILTINS = new Set([
   'export',
@@ -1309,7 +1306,8 @@ function shellInvocations(
               lost[n],
               folder,
               line.unresolvedValue(words, inv.env)
-            )
+            ) ||
+            ownRedirectionProblem(inv.tool, lost[n], command.writes)
         })),
         from,
         to,
@@ -2458,27 +2456,30 @@ function cdFolder(
 }
 
 /** Whether a command may write files a later install reads: any program but the ones that
- * write nothing and the installs Warden reads; an installer that runs a command may write. */
+ * write nothing, and any installer command but the reading ones (`installerWritesNothing`: red
+ * team 54a, an install unpacks its packages' files and may run a project's build code, `conda
+ * config` writes a .condarc). A later pip is decided again by its guard (`problem`); a later
+ * uv or conda is refused as after any writer. */
 function mayWrite(program: string, invocations: Invocation[]): boolean {
   if (invocations.length === 0) {
     return program !== '' && !NO_WRITE.has(program);
   }
-  return !invocations.every(plainInstall);
+  return !invocations.every(inv => installerWritesNothing(inv.tool, inv.args));
 }
 
-function plainInstall(inv: Invocation): boolean {
-  if (installerWritesFiles(inv.tool, inv.args)) {
-    return false; // pip download, uv pip compile -o F (red team 50a R50a-5)
+/** An install's own output redirection to a file (not /dev/null or a descriptor) counts as a
+ * writer before it (red team 54a R54a-3: `uv pip install -r r.txt P 2>r.txt` empties r.txt
+ * before uv starts); a pip that keeps the guard decides again after it (the kernel's
+ * `_own_redirection_problem`). */
+function ownRedirectionProblem(
+  tool: string,
+  guardLost: string,
+  writes: boolean
+): string {
+  if (!writes || (tool === 'pip' && !guardLost)) {
+    return '';
   }
-  if (inv.tool === 'pip') {
-    return true;
-  }
-  if (inv.tool === 'uv') {
-    const sub = uvSubcommand(inv.args);
-    return sub === null || !['run', 'x', 'tool'].includes(sub);
-  }
-  const command = inv.args.find(a => !a.startsWith('-'));
-  return inv.tool !== 'front-end' && !CONDA_STATE.has(command ?? '');
+  return "the install's own output redirection writes a file before the install starts (the shell opens it first), which may be one the install reads, and Warden reads them before the line runs: run it as its own command, without redirecting its output into a file";
 }
 
 /** Names the shell construct without quoting it: a word may hold a secret. */

@@ -1381,27 +1381,45 @@ const PIP_COMMANDS = new Set(
   )
 );
 
+// The reading commands of each installer, which write no file ('': no command, `pip --version`)
+const PIP_READERS = new Set(
+  ['', 'list', 'show', 'freeze', 'check', 'search', 'index', 'inspect', 'hash', 'completion', 'debug', 'help'] // prettier-ignore
+);
+const UV_READERS = new Set(['', 'help']);
+const UV_PIP_READERS = new Set(['list', 'show', 'freeze', 'check', 'tree']);
+const CONDA_READERS = new Set(['', 'list', 'info', 'search', 'help']);
+
 /**
- * Whether an installer's command writes files a later command on the line may read (red team
- * 50a R50a-5; the kernel's `_plain_install`): `pip download`, `pip wheel`, and any `uv pip
- * compile` (a later `uv pip sync F` reads what it writes, F named by its words or settings).
+ * Whether an installer's command writes no file a later command on the line may read (red
+ * team 54a; the kernel's `installer_writes.writes_nothing`): only pip, uv and conda's reading
+ * commands (an allow-list). An install unpacks its packages' files where it installs and may
+ * run a project's build code; `conda config` writes a .condarc; `pip download`, `uv pip
+ * compile`, `uv run`, pipx, poetry and front ends write or run a command.
  */
-export function installerWritesFiles(tool: string, args: string[]): boolean {
+export function installerWritesNothing(tool: string, args: string[]): boolean {
+  const command = (start: number): string => {
+    const word = args[start] ?? '';
+    return word.startsWith('-') ? '-' : word;
+  };
   if (tool === 'pip') {
     const valued = new Set(
       [...PIP_LONG].filter(([, takes]) => takes).map(([n]) => n)
     );
-    const command = args[subcommandStart(args, valued, PIP_COMMANDS)];
-    return command === 'download' || command === 'wheel';
+    return PIP_READERS.has(
+      command(subcommandStart(args, valued, PIP_COMMANDS))
+    );
   }
-  if (tool !== 'uv') {
-    return false;
+  if (tool === 'uv') {
+    const start = subcommandStart(args, UV_VALUED, UV_COMMANDS);
+    return command(start) === 'pip'
+      ? UV_PIP_READERS.has(command(start + 1))
+      : UV_READERS.has(command(start));
   }
-  const start = subcommandStart(args, UV_VALUED, UV_COMMANDS);
-  // any compile, whatever its words: uv takes its output file from -o in any spelling (red
-  // team 52a R52a-2) or from its settings (`[pip] output-file`, red team 53a R53a-2): the
-  // kernel's `commands._uv_compile_writes`
-  return args[start] === 'pip' && args.slice(start + 1).includes('compile');
+  if (['conda', 'mamba', 'micromamba'].includes(tool)) {
+    const start = subcommandStart(args, CONDA_GLOBAL_VALUED, CONDA_COMMANDS);
+    return CONDA_READERS.has(command(start));
+  }
+  return false; // pipx, poetry, pdm, front ends: each installs or runs a command
 }
 
 /**

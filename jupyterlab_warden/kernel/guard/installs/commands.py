@@ -45,6 +45,7 @@ from . import (
     fastpath,
     handed_text,
     inherited_env,
+    installer_writes,
     interpreters,
     line_flow,
     line_writers,
@@ -150,8 +151,6 @@ _NO_WRITE = INERT_PROGRAMS - frozenset(
 # it (red team 12 R12-4, `_refuse_written_program`). chmod and touch change no file's content.
 _NO_PROGRAM_WRITE = frozenset(("mkdir", "rmdir", "rm", "touch", "chmod", "chown"))
 _PY_INFO = frozenset(("--version", "-V", "-VV", "--help", "-h"))
-# conda commands that change the shell or run a command rather than install
-_CONDA_STATE = frozenset(("activate", "deactivate", "init", "shell", "run"))
 _STATE_BUILTINS = frozenset(("export", "declare", "typeset", "readonly", "local"))
 # POSIX special builtins: assignments in front of them stay set after them in sh (dash)
 _SPECIAL_BUILTINS = frozenset(
@@ -910,7 +909,8 @@ def _shell_invocations(
                         problem=inv.problem
                         or line.problem(
                             inv.tool, why, folder, line.unresolved_value(command, inv.env)
-                        ),
+                        )
+                        or _own_redirection_problem(inv.tool, why, writes),
                     )
                     for inv, why in zip(invocations, lost)
                 ]
@@ -2053,51 +2053,33 @@ def _sets_export_options(args: List[str]) -> bool:
     return False
 
 
+def _own_redirection_problem(tool: str, guard_lost: str, writes: bool) -> str:
+    """An install's own output redirection (``>``, ``2>``, ``&>``, ``>|``, ``<>``... to a file,
+    not /dev/null or a descriptor) counts as a writer before it, as an earlier command's does
+    (``_LineState.problem``): the shell opens (and empties) the file before the installer
+    starts, so a file it reads (``uv pip install -r r.txt P 2>r.txt``, red team 54a R54a-3)
+    is not the one Warden read. A pip that keeps the guard decides again when it starts, after
+    the redirection; uv and conda are read only before the line runs."""
+    if not writes or (tool == "pip" and not guard_lost):
+        return ""
+    return (
+        "the install's own output redirection writes a file before the install starts (the "
+        "shell opens it first), which may be one the install reads, and Warden reads them "
+        "before the line runs: run it as its own command, without redirecting its output "
+        "into a file"
+    )
+
+
 def _may_write(program: str, invocations: List[Invocation]) -> bool:
     """Whether a command may write files a later install reads: any program but the ones that
-    write nothing and the installs Warden reads (their effects are decided); an installer
-    that runs a command (``uv run``, ``uvx``, ``conda run``, front ends) may write."""
+    write nothing, and any installer command but the reading ones (``installer_writes``: red
+    team 54a, an install unpacks its packages' files where it installs and may run a
+    project's build code, ``conda config`` writes a .condarc). A later pip on the line keeps
+    the guard, which decides it again when it starts (``_LineState.problem``); a later uv or
+    conda, read before the line runs, is refused as after any writer."""
     if not invocations:
         return bool(program) and program not in _NO_WRITE
-    return not all(_plain_install(inv) for inv in invocations)
-
-
-def _plain_install(inv: Invocation) -> bool:
-    if inv.tool == "pip":
-        from .arguments import PIP_LONG, subcommand_start
-
-        # pip download and pip wheel write the files they fetch (red team 50a R50a-5)
-        valued = {name for name, takes in PIP_LONG.items() if takes}
-        start = subcommand_start(inv.args, valued, _PIP_COMMANDS)
-        return inv.args[start : start + 1] not in (["download"], ["wheel"])
-    if inv.tool == "uv":
-        from .arguments import UV_COMMANDS, UV_VALUED, subcommand_start
-
-        start = subcommand_start(inv.args, UV_VALUED, UV_COMMANDS)
-        if inv.args[start : start + 1] == ["pip"] and _uv_compile_writes(inv.args[start + 1 :]):
-            return False
-        return inv.args[start : start + 1] == [] or inv.args[start] not in ("run", "x", "tool")
-    command = next((a for a in inv.args if not a.startswith("-")), None)
-    return inv.tool in CONDAS and command not in _CONDA_STATE
-
-
-def _uv_compile_writes(args: List[str]) -> bool:
-    """``uv pip compile``: a writer, so a later install on the line reading a file is refused
-    as after any writer, "run the install as its own command" (red team 50a R50a-5: it read
-    the output file as it was before the line). Any compile counts, whatever its words: uv
-    takes the file it writes from ``-o``/``--output-file`` in any spelling (``-qo F``: red team
-    52a R52a-2) or from its settings (``[pip] output-file`` in uv.toml or ``[tool.uv.pip]``,
-    ``--config-file``, ``UV_CONFIG_FILE``: red team 53a R53a-2), which Warden would otherwise
-    have to resolve for the line; and what it writes is not only requirements (its header
-    holds ``custom-compile-command`` as written, newlines and all)."""
-    return "compile" in args
-
-
-# pip's commands, where ``_plain_install`` finds which one a pip runs past its global options
-_PIP_COMMANDS = frozenset(
-    "install download wheel lock uninstall freeze list show check config search cache index "
-    "inspect hash completion debug help".split()
-)
+    return not all(installer_writes.writes_nothing(i.tool, i.args) for i in invocations)
 
 
 # where a command substitution's inside stood in a line ``_bash_lines`` read: its index. A
