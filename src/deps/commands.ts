@@ -1346,7 +1346,10 @@ function shellInvocations(
       // it runs (LineState.problem); the files the line may write before it starts are its
       // guard's to read (R10-3: `git clone URL && cd x && pip install -r requirements.txt`)
       const guarded = inv.tool === 'pip' && kept[n];
-      const repeated = repeats && writers.length > 0;
+      // the install is a writer itself (red team 54a): in a loop or a function body it runs
+      // again after its own writes; outside one, only the line's other writers count
+      const repeated =
+        repeats && writers.some(j => j !== k || places[k].loop !== null);
       const problem = inv.problem
         ? inv.problem
         : repeated && !guarded

@@ -965,7 +965,9 @@ def _shell_invocations(
     out = []
     for k, invocations, keeps, child_reads in zip(installs, found, kept, after_writer):
         problem = ""
-        if repeats and writers:
+        # the install is a writer itself (red team 54a): in a loop or a function body it runs
+        # again after its own writes; outside one, only the line's other writers count
+        if repeats and any(j != k or places[k].loop is not None for j in writers):
             problem = (
                 "the line runs commands in a loop or a function, and one of them may write the "
                 "files or settings the install reads: run the install as its own command"
