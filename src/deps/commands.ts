@@ -17,6 +17,7 @@ import { parsePipelines } from '../analyzer/shell';
 import {
   addImplicitSources,
   condaRequest,
+  installerWritesFiles,
   installerWritesNothing,
   pipRequest,
   uvRequest,
@@ -24,6 +25,7 @@ import {
   uvInterpreterRequest,
   uvPythonProblem,
   uvRunEnvFiles,
+  uvSubcommand,
   uvToolCommand,
   type CommandContext
 } from './installers';
@@ -188,6 +190,8 @@ function laterWriter(
   return '';
 }
 const PY_INFO = ['--version', '-V', '-VV', '--help', '-h'];
+/** conda commands that change the shell or run a command rather than install */
+const CONDA_STATE = new Set(['activate', 'deactivate', 'init', 'shell', 'run']);
 const LOOPS = new Set(['while', 'until', 'for', 'select', 'function']);
 const STATE_BUILTINS = new Set([
   'export',
@@ -1321,6 +1325,18 @@ function shellInvocations(
       // a function the line defines runs its body, not the builtin it may be named after
       // (`cd() { :; }; cd d && ./x`): where it leaves the shell is not told
       line.leaveUnknown();
+    }
+    if (
+      invocations.length > 0 &&
+      !mayWrite(program, invocations) &&
+      !invocations.every(inv => installerWritesNothing(inv.tool, inv.args))
+    ) {
+      // an install writes what a later install on the line may read (red team 54a): a later
+      // uv or conda is refused, a later pip decides again (`problem`); a program run after it
+      // is read as before (it runs what the decided install put there)
+      line.changed ||= program || 'an install';
+      writers.push(k);
+      line.wrote = true;
     }
     if (command.writes || wroteInside || mayWrite(program, invocations)) {
       line.changed ||= program || 'a redirection';
@@ -2458,16 +2474,30 @@ function cdFolder(
   return path.join(cwd, target);
 }
 
-/** Whether a command may write files a later install reads: any program but the ones that
- * write nothing, and any installer command but the reading ones (`installerWritesNothing`: red
- * team 54a, an install unpacks its packages' files and may run a project's build code, `conda
- * config` writes a .condarc). A later pip is decided again by its guard (`problem`); a later
- * uv or conda is refused as after any writer. */
+/** Whether a command may write files anywhere a later command on the line reads: any program
+ * but the ones that write nothing and the installs Warden reads; an installer that runs a
+ * command or writes what it fetches or compiles may write. Any other install is still a writer
+ * for a later install (`installerWritesNothing`, red team 54a). */
 function mayWrite(program: string, invocations: Invocation[]): boolean {
   if (invocations.length === 0) {
     return program !== '' && !NO_WRITE.has(program);
   }
-  return !invocations.every(inv => installerWritesNothing(inv.tool, inv.args));
+  return !invocations.every(plainInstall);
+}
+
+function plainInstall(inv: Invocation): boolean {
+  if (installerWritesFiles(inv.tool, inv.args)) {
+    return false; // pip download, uv pip compile -o F (red team 50a R50a-5)
+  }
+  if (inv.tool === 'pip') {
+    return true;
+  }
+  if (inv.tool === 'uv') {
+    const sub = uvSubcommand(inv.args);
+    return sub === null || !['run', 'x', 'tool'].includes(sub);
+  }
+  const command = inv.args.find(a => !a.startsWith('-'));
+  return inv.tool !== 'front-end' && !CONDA_STATE.has(command ?? '');
 }
 
 /** An install's own output redirection to a file (not /dev/null or a descriptor) counts as a

@@ -1381,6 +1381,29 @@ const PIP_COMMANDS = new Set(
   )
 );
 
+/**
+ * Whether an installer's command writes files a later command on the line may read (red team
+ * 50a R50a-5; the kernel's `_plain_install`): `pip download`, `pip wheel`, and any `uv pip
+ * compile` (a later `uv pip sync F` reads what it writes, F named by its words or settings).
+ */
+export function installerWritesFiles(tool: string, args: string[]): boolean {
+  if (tool === 'pip') {
+    const valued = new Set(
+      [...PIP_LONG].filter(([, takes]) => takes).map(([n]) => n)
+    );
+    const command = args[subcommandStart(args, valued, PIP_COMMANDS)];
+    return command === 'download' || command === 'wheel';
+  }
+  if (tool !== 'uv') {
+    return false;
+  }
+  const start = subcommandStart(args, UV_VALUED, UV_COMMANDS);
+  // any compile, whatever its words: uv takes its output file from -o in any spelling (red
+  // team 52a R52a-2) or from its settings (`[pip] output-file`, red team 53a R53a-2): the
+  // kernel's `commands._uv_compile_writes`
+  return args[start] === 'pip' && args.slice(start + 1).includes('compile');
+}
+
 // The reading commands of each installer, which write no file ('': no command, `pip --version`)
 const PIP_READERS = new Set(
   ['', 'list', 'show', 'freeze', 'check', 'search', 'index', 'inspect', 'hash', 'completion', 'debug', 'help'] // prettier-ignore
@@ -1390,7 +1413,7 @@ const UV_PIP_READERS = new Set(['list', 'show', 'freeze', 'check', 'tree']);
 const CONDA_READERS = new Set(['', 'list', 'info', 'search', 'help']);
 
 /**
- * Whether an installer's command writes no file a later command on the line may read (red
+ * Whether an installer's command writes no file a later install on the line may read (red
  * team 54a; the kernel's `installer_writes.writes_nothing`): only pip, uv and conda's reading
  * commands (an allow-list). An install unpacks its packages' files where it installs and may
  * run a project's build code; `conda config` writes a .condarc; `pip download`, `uv pip

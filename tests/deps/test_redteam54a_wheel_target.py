@@ -17,7 +17,7 @@ import sys
 
 from local_index import build_wheel
 
-UV = "{uv} pip install -q --no-config --no-cache --no-deps " f"--python {sys.executable} "
+UV = f"{{uv}} pip install -q --no-config --no-cache --no-deps --python {sys.executable} "
 
 
 def _cell(kernel) -> str:
@@ -29,10 +29,7 @@ def _cell(kernel) -> str:
     (kernel.work / "r.txt").write_text("# nothing yet\n")
     for left in kernel.work.glob("rt54a_kit*"):  # a kit installed by an earlier run
         shutil.rmtree(left)
-    line = (
-        f"{UV}--no-index --find-links w --target . rt54a-kit && "
-        f"{UV}--target {{target}} -r r.txt"
-    )
+    line = f"{UV}--no-index --find-links w --target . rt54a-kit && {UV}--target {{target}} -r r.txt"
     return f"import os\nos.system({line!r})\n"
 
 

@@ -151,6 +151,8 @@ _NO_WRITE = INERT_PROGRAMS - frozenset(
 # it (red team 12 R12-4, `_refuse_written_program`). chmod and touch change no file's content.
 _NO_PROGRAM_WRITE = frozenset(("mkdir", "rmdir", "rm", "touch", "chmod", "chown"))
 _PY_INFO = frozenset(("--version", "-V", "-VV", "--help", "-h"))
+# conda commands that change the shell or run a command rather than install
+_CONDA_STATE = frozenset(("activate", "deactivate", "init", "shell", "run"))
 _STATE_BUILTINS = frozenset(("export", "declare", "typeset", "readonly", "local"))
 # POSIX special builtins: assignments in front of them stay set after them in sh (dash)
 _SPECIAL_BUILTINS = frozenset(
@@ -925,6 +927,13 @@ def _shell_invocations(
             # after (`cd() { :; }; cd d && ./x`): where it leaves the shell is not told
             line.cwd, line.moved = None, True
         runs = _may_write(program, invocations)
+        if invocations and not runs and not installer_writes.none(invocations):
+            # an install writes what a later install on the line may read (red team 54a): a
+            # later uv or conda is refused, a later pip decides again (``problem``); a program
+            # run after it is read as before (it runs what the decided install put there)
+            line.changed = line.changed or program or "an install"
+            writers.append(k)
+            line.wrote = True
         if writes or runs or inner[0]:
             with start_folder(folder):
                 env = line.start_env()
@@ -2073,15 +2082,46 @@ def _own_redirection_problem(tool: str, guard_lost: str, writes: bool) -> str:
 
 
 def _may_write(program: str, invocations: List[Invocation]) -> bool:
-    """Whether a command may write files a later install reads: any program but the ones that
-    write nothing, and any installer command but the reading ones (``installer_writes``: red
-    team 54a, an install unpacks its packages' files where it installs and may run a
-    project's build code, ``conda config`` writes a .condarc). A later pip on the line keeps
-    the guard, which decides it again when it starts (``_LineState.problem``); a later uv or
-    conda, read before the line runs, is refused as after any writer."""
+    """Whether a command may write files anywhere a later command on the line reads (its
+    places read by ``_write_places``): any program but the ones that write nothing and the
+    installs Warden reads; an installer that runs a command (``uv run``, ``uvx``, ``conda
+    run``, front ends) or writes the files it fetches or compiles may write. An install that
+    is none of these is still a writer for a later install (``installer_writes``, red team
+    54a: see where ``shell_invocations`` calls it)."""
     if not invocations:
         return bool(program) and program not in _NO_WRITE
-    return not all(installer_writes.writes_nothing(i.tool, i.args) for i in invocations)
+    return not all(_plain_install(inv) for inv in invocations)
+
+
+def _plain_install(inv: Invocation) -> bool:
+    if inv.tool == "pip":
+        from .arguments import PIP_LONG, subcommand_start
+
+        # pip download and pip wheel write the files they fetch (red team 50a R50a-5)
+        valued = {name for name, takes in PIP_LONG.items() if takes}
+        start = subcommand_start(inv.args, valued, installer_writes.PIP_COMMANDS)
+        return inv.args[start : start + 1] not in (["download"], ["wheel"])
+    if inv.tool == "uv":
+        from .arguments import UV_COMMANDS, UV_VALUED, subcommand_start
+
+        start = subcommand_start(inv.args, UV_VALUED, UV_COMMANDS)
+        if inv.args[start : start + 1] == ["pip"] and _uv_compile_writes(inv.args[start + 1 :]):
+            return False
+        return inv.args[start : start + 1] == [] or inv.args[start] not in ("run", "x", "tool")
+    command = next((a for a in inv.args if not a.startswith("-")), None)
+    return inv.tool in CONDAS and command not in _CONDA_STATE
+
+
+def _uv_compile_writes(args: List[str]) -> bool:
+    """``uv pip compile``: a writer, so a later install on the line reading a file is refused
+    as after any writer, "run the install as its own command" (red team 50a R50a-5: it read
+    the output file as it was before the line). Any compile counts, whatever its words: uv
+    takes the file it writes from ``-o``/``--output-file`` in any spelling (``-qo F``: red team
+    52a R52a-2) or from its settings (``[pip] output-file`` in uv.toml or ``[tool.uv.pip]``,
+    ``--config-file``, ``UV_CONFIG_FILE``: red team 53a R53a-2), which Warden would otherwise
+    have to resolve for the line; and what it writes is not only requirements (its header
+    holds ``custom-compile-command`` as written, newlines and all)."""
+    return "compile" in args
 
 
 # where a command substitution's inside stood in a line ``_bash_lines`` read: its index. A

@@ -1,13 +1,13 @@
-"""Which installer commands write nothing a later command on the same shell line reads.
+"""Which installer commands write nothing a later install on the same shell line reads.
 
-Every other installer command is a writer of the line (red team 54a): an install unpacks the
-files its packages carry wherever its target, prefix or environment is (``--target .`` puts a
-wheel's top-level ``r.txt`` in the folder the line runs in: R54a-4), and building a local
-project, an sdist or a VCS checkout runs that project's build code, which writes anything
-(R54a-1); ``conda config`` writes a .condarc (R54a-2). The commands listed here only read
-(a listing, a query, a version): an allow-list, so a command Warden does not know is a writer.
-The static twin is src/deps/installers.ts ``installerWritesNothing``.
-"""
+Every other installer command is a writer for the installs after it on the line (red team
+54a): an install unpacks the files its packages carry wherever its target, prefix or
+environment is (``--target .`` puts a wheel's top-level ``r.txt`` in the folder the line runs
+in: R54a-4), and building a local project, an sdist or a VCS checkout runs that project's
+build code, which writes anything (R54a-1); ``conda config`` writes a .condarc (R54a-2). The
+commands listed here only read (a listing, a query, a version): an allow-list, so a command
+Warden does not know is a writer. The static twin is src/deps/installers.ts
+``installerWritesNothing``."""
 
 from typing import List
 
@@ -49,6 +49,11 @@ def writes_nothing(tool: str, args: List[str]) -> bool:
         start = subcommand_start(args, CONDA_GLOBAL_VALUED, CONDA_COMMANDS)
         return _command(args, start) in _CONDA_READERS
     return False  # pipx, poetry, pdm, front ends: each installs or runs
+
+
+def none(invocations) -> bool:
+    """Whether none of a command's installer invocations writes a file."""
+    return all(writes_nothing(i.tool, i.args) for i in invocations)
 
 
 def _command(args: List[str], start: int) -> str:
