@@ -1434,6 +1434,11 @@ export function installerWritesNothing(tool: string, args: string[]): boolean {
   }
   if (tool === 'uv') {
     const start = subcommandStart(args, UV_VALUED, UV_COMMANDS);
+    if (command(start) === 'venv') {
+      // the venv uv makes from an interpreter, no package in it (the kernel's rule); --seed
+      // installs pip into it from an index
+      return !args.includes('--seed');
+    }
     return command(start) === 'pip'
       ? UV_PIP_READERS.has(command(start + 1))
       : UV_READERS.has(command(start));

@@ -44,6 +44,10 @@ def writes_nothing(tool: str, args: List[str]) -> bool:
         start = subcommand_start(args, UV_VALUED, UV_COMMANDS)
         if _command(args, start) == "pip":
             return _command(args, start + 1) in _UV_PIP_READERS
+        if _command(args, start) == "venv":
+            # the venv uv makes from an interpreter, no package in it: a later uv's discovery
+            # of it is read as uv's (red team 29); --seed installs pip into it from an index
+            return "--seed" not in args
         return _command(args, start) in _UV_READERS
     if tool in _CONDAS:
         start = subcommand_start(args, CONDA_GLOBAL_VALUED, CONDA_COMMANDS)
