@@ -974,7 +974,7 @@ function shellInvocations(
   }
   const original = script;
   script = masked.text;
-  const commands: Array<{ words: string[]; writes: boolean; sep: string; op?: string; from: number; to: number; substitutes: boolean; stdin: string; defines?: boolean }> = []; // prettier-ignore
+  const commands: Array<{ words: string[]; writes: boolean; written: string[]; sep: string; op?: string; from: number; to: number; substitutes: boolean; stdin: string; defines?: boolean }> = []; // prettier-ignore
   let subshells = false;
   // a loop or a function runs its commands again or later: text order is not run order
   let repeats = false;
@@ -986,6 +986,7 @@ function shellInvocations(
       const tokens = read.flatMap(t => splitAfterParen(t, script, offset));
       let words: string[] = [];
       let writes = false;
+      let written: string[] = []; // the targets of its redirections that write a file
       let substitutes = false;
       // what the command reads on stdin: a heredoc's lines are read as commands of the line
       let stdin = n > 0 ? 'pipe' : 'unknown';
@@ -999,6 +1000,7 @@ function shellInvocations(
             commands.push({
               words: [...words, head[1]].filter(w => w !== ''),
               writes,
+              written,
               sep: ';',
               from: tokens[0].from,
               to: tokens[i].to,
@@ -1009,6 +1011,7 @@ function shellInvocations(
           }
           words = [];
           writes = false;
+          written = [];
           continue;
         }
         if (/^[<>]\(/.test(tokens[i].value)) {
@@ -1031,7 +1034,10 @@ function shellInvocations(
             const op: string = redirect[1];
             const rest: string = redirect[2];
             const target = inline ? /^[^<>]*/.exec(rest)![0] : first;
-            writes ||= writesFile(op, target);
+            if (writesFile(op, target)) {
+              writes = true;
+              written.push(target);
+            }
             if (op === '<<') {
               stdin = 'heredoc';
             } else if (op.includes('<')) {
@@ -1060,14 +1066,18 @@ function shellInvocations(
           (words.length === 0 || (words[0] === 'case' && words.length === 3))
         ) {
           if (words.length > 0) {
-            commands.push({ words, writes, sep: ';', from: tokens[0].from, to: tokens[i].to, substitutes, stdin }); // prettier-ignore
+            commands.push({ words, writes, written, sep: ';', from: tokens[0].from, to: tokens[i].to, substitutes, stdin }); // prettier-ignore
           }
           words = [];
           writes = false;
+          written = [];
           continue;
         }
         const inner = innerRedirect(raw);
-        writes ||= inner?.writes ?? false;
+        if (inner?.writes) {
+          writes = true;
+          written.push(inner.target);
+        }
         const value = inner?.word ?? tokens[i].value;
         // a subshell's parentheses, written outside quotes (`(cd x; pip ...)`); a quoted
         // word keeps its own (`python -c 'print(1)'`)
@@ -1099,6 +1109,7 @@ function shellInvocations(
       commands.push({
         words,
         writes,
+        written,
         sep,
         op,
         from: tokens[0].from,
@@ -1318,7 +1329,7 @@ function shellInvocations(
               folder,
               line.unresolvedValue(words, inv.env)
             ) ||
-            ownRedirectionProblem(inv.tool, lost[n], command.writes)
+            ownRedirectionProblem(inv, lost[n], command.written, folder)
         })),
         from,
         to,
@@ -1706,7 +1717,9 @@ function writesFile(op: string, target: string): boolean {
  * there, as the kernel's reader splits it): the word before it (unquoted as parsePipelines
  * unquotes) and whether it writes a file; null when there is none.
  */
-function innerRedirect(raw: string): { word: string; writes: boolean } | null {
+function innerRedirect(
+  raw: string
+): { word: string; writes: boolean; target: string } | null {
   let quote = '';
   let word = '';
   for (let i = 0; i < raw.length; i++) {
@@ -1728,7 +1741,12 @@ function innerRedirect(raw: string): { word: string; writes: boolean } | null {
     } else if ((c === '>' || c === '<') && i > 0) {
       const redirect = REDIRECT_OP.exec(raw.slice(i));
       const target = redirect?.[2] ?? '';
-      return { word, writes: writesFile(redirect?.[1] ?? c, target) };
+      return {
+        word,
+        writes: writesFile(redirect?.[1] ?? c, target),
+        // its file, unquoted (as the shell reads `x>"r.txt"`): ownRedirectionProblem
+        target: /^[^<>]*/.exec(target)![0].replace(/["'\\]/g, '')
+      };
     } else {
       word += c;
     }
@@ -2507,19 +2525,97 @@ function plainInstall(inv: Invocation): boolean {
   return inv.tool !== 'front-end' && !CONDA_STATE.has(command ?? '');
 }
 
-/** An install's own output redirection to a file (not /dev/null or a descriptor) counts as a
- * writer before it (red team 54a R54a-3: `uv pip install -r r.txt P 2>r.txt` empties r.txt
- * before uv starts); a pip that keeps the guard decides again after it (the kernel's
- * `_own_redirection_problem`). */
+/** An install's own output redirection to a file it may read counts as a writer before it
+ * (red team 54a R54a-3: `uv pip install -r r.txt P 2>r.txt` empties r.txt before uv starts);
+ * a pip that keeps the guard decides again after it. The kernel's `own_redirect.problem`, one
+ * rule: a target is refused when its file name is one a word or a value of the line's
+ * assignments names (`-r r.txt`, `-rr.txt`, `--file=e.yml`, `UV_CONFIG_FILE=c.toml`, the
+ * script `uv run` runs), one the installer finds by its name (`DISCOVERED_BY_NAME`), or when
+ * Warden cannot place it (an expansion, a glob, a folder, an unknown `cd`). Statically, by
+ * name only: the kernel also follows links and compares real paths and its readings' own
+ * config files (the kernel's variables, the user's files), which a notebook does not show. */
 function ownRedirectionProblem(
-  tool: string,
+  inv: Invocation,
   guardLost: string,
-  writes: boolean
+  written: string[],
+  folder: string | null
 ): string {
-  if (!writes || (tool === 'pip' && !guardLost)) {
+  if (written.length === 0 || (inv.tool === 'pip' && !guardLost)) {
     return '';
   }
-  return "the install's own output redirection writes a file before the install starts (the shell opens it first), which may be one the install reads, and Warden reads them before the line runs: run it as its own command, without redirecting its output into a file";
+  const names = new Set<string>();
+  for (const word of redirectCandidates(inv)) {
+    if (word && word !== '.' && word !== '..') {
+      names.add(path.posix.basename(word.replace(/\/+$/, '')));
+    }
+  }
+  for (const target of written) {
+    const name = path.posix.basename(target);
+    if (
+      folder === null ||
+      /[$`*?[{]/.test(target) ||
+      target.includes(IPYTHON_FIELD) ||
+      /(^|\/)(\.\.?|~)?$/.test(target)
+    ) {
+      return ownRedirectionMessage('Warden cannot tell which file it writes');
+    }
+    if (DISCOVERED_BY_NAME.has(name) || /^pylock\.[^/]*\.toml$/.test(name)) {
+      return ownRedirectionMessage(
+        'the file is one the installer finds by its name'
+      );
+    }
+    if (names.has(name)) {
+      return ownRedirectionMessage('the file is one the install reads');
+    }
+  }
+  return '';
+}
+
+function ownRedirectionMessage(what: string): string {
+  return `the install's own output redirection writes a file before the install starts (the shell opens it first), and ${what}: run the install as its own command, or redirect its output into another file (an install.log)`;
+}
+
+/** Names uv, conda and the installers they run find by themselves in the working folder or
+ * its parents (the kernel's `own_redirect.DISCOVERED`). */
+const DISCOVERED_BY_NAME = new Set([
+  'uv.toml',
+  'pyproject.toml',
+  'uv.lock',
+  'pylock.toml',
+  '.python-version',
+  '.python-versions',
+  'setup.py',
+  'setup.cfg',
+  '.condarc',
+  'condarc',
+  '.mambarc',
+  'pip.conf',
+  'pip.ini',
+  'environment.yml',
+  'environment.yaml',
+  '.env'
+]);
+
+/** Every word and value of the install that may name a file (its value after `=`, what a
+ * short option cluster may hold, `-rr.txt`), and the line's assignments' values, split as
+ * lists of files. */
+function redirectCandidates(inv: Invocation): string[] {
+  const out: string[] = [];
+  for (const word of inv.args) {
+    out.push(word);
+    if (word.includes('=')) {
+      out.push(word.slice(word.indexOf('=') + 1));
+    }
+    if (word.startsWith('-') && !word.startsWith('--')) {
+      for (let k = 2; k < word.length; k++) {
+        out.push(word.slice(k));
+      }
+    }
+  }
+  for (const value of Object.values(inv.env ?? {})) {
+    out.push(...String(value).split(/[\s:]+/));
+  }
+  return out;
 }
 
 /** Names the shell construct without quoting it: a word may hold a secret. */

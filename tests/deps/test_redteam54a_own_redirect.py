@@ -46,3 +46,12 @@ def test_an_install_whose_own_redirection_empties_its_file_is_refused(kernel):
     guarded = kernel.cell(code, launched=True)
     fetched = list(kernel.index.requests)
     assert not fetched and not kernel.installed(), ("installed under Warden", fetched, guarded)
+
+
+def test_an_install_logging_into_a_file_it_does_not_read_runs(kernel):
+    """fix67redirect: the same install with its output in install.log (a file it does not
+    read) runs under Warden, from the local folder its r.txt names (refused before the fix)."""
+    kernel.reset()
+    result = kernel.cell(_cell(kernel, "> install.log 2>&1"), launched=True)
+    assert result["refused"] is None and kernel.installed(), result
+    assert not kernel.index.requests, result

@@ -50,6 +50,7 @@ from . import (
     line_flow,
     line_writers,
     link_walk,
+    own_redirect,
     shell_options,
     shell_runners,
     shell_text,
@@ -747,7 +748,10 @@ def _shell_invocations(
         if any(0 < script.count(t) != tilde.count(t) for t in tilde):
             raise Unreadable("a ~ assignment is written both quoted and unquoted on the line")
         tokens = [shell_values.tilde_assignment(t, home) if t in script else t for t in tokens]
-    commands = [(_literal(words), *rest[:4], _literal(rest[4])) for words, *rest in _split(tokens)]
+    commands = [
+        (_literal(words), _literal(rest[0]), *rest[1:4], _literal(rest[4]))
+        for words, *rest in _split(tokens)
+    ]
     functions = _functions_defined(commands)
     line.subshells = line.subshells or any(t in ("(", ")") for t in tokens)
     # read on the whole line: stricter for the commands before the assignment
@@ -912,7 +916,7 @@ def _shell_invocations(
                         or line.problem(
                             inv.tool, why, folder, line.unresolved_value(command, inv.env)
                         )
-                        or _own_redirection_problem(inv.tool, why, writes),
+                        or _own_redirection_problem(inv, why, writes, folder),
                     )
                     for inv, why in zip(invocations, lost)
                 ]
@@ -2064,21 +2068,22 @@ def _sets_export_options(args: List[str]) -> bool:
     return False
 
 
-def _own_redirection_problem(tool: str, guard_lost: str, writes: bool) -> str:
-    """An install's own output redirection (``>``, ``2>``, ``&>``, ``>|``, ``<>``... to a file,
-    not /dev/null or a descriptor) counts as a writer before it, as an earlier command's does
-    (``_LineState.problem``): the shell opens (and empties) the file before the installer
-    starts, so a file it reads (``uv pip install -r r.txt P 2>r.txt``, red team 54a R54a-3)
-    is not the one Warden read. A pip that keeps the guard decides again when it starts, after
-    the redirection; uv and conda are read only before the line runs."""
-    if not writes or (tool == "pip" and not guard_lost):
+def _own_redirection_problem(
+    inv: Invocation, guard_lost: str, written: List[str], folder: Optional[str]
+) -> str:
+    """An install's own output redirection to a file it may read (``own_redirect``) counts as
+    a writer before it, as an earlier command's does (``_LineState.problem``): the shell opens
+    (and empties) the file before the installer starts (``uv pip install -r r.txt P 2>r.txt``,
+    red team 54a R54a-3). A pip that keeps the guard decides again when it starts, after the
+    redirection; uv and conda are read only before the line runs."""
+    if not written or (inv.tool == "pip" and not guard_lost):
         return ""
-    return (
-        "the install's own output redirection writes a file before the install starts (the "
-        "shell opens it first), which may be one the install reads, and Warden reads them "
-        "before the line runs: run it as its own command, without redirecting its output "
-        "into a file"
-    )
+    with start_folder(folder):
+        here = current_folder()  # from this process's folder ('' its own), None: not known
+    here = None if here is None else os.path.join(here or ".", inv.cwd)
+    given = startup_modules.START_ENVIRON.get()
+    inherited = dict(os.environ if given is None else given)
+    return own_redirect.problem(inv, written, {**inherited, **inv.env}, here)
 
 
 def _may_write(program: str, invocations: List[Invocation]) -> bool:
@@ -2270,9 +2275,10 @@ def _construct(token: str) -> str:
 
 
 def _split(tokens: List[str]):
-    """The simple commands: (words, whether a redirection writes a file, the operator after,
-    whether it holds a process substitution, what its stdin is, its redirections' targets)."""
-    commands, current, writes, redirect, substitutes = [], [], False, None, False
+    """The simple commands: (words, the targets of its redirections that write a file (none:
+    empty), the operator after, whether it holds a process substitution, what its stdin is, its
+    redirections' targets)."""
+    commands, current, writes, redirect, substitutes = [], [], [], None, False
     targets: List[str] = []
     stdin = "unknown"  # "heredoc" (its lines are read as commands), "redirect", "fd?" (any)
     for token in tokens:
@@ -2288,7 +2294,7 @@ def _split(tokens: List[str]):
                 and token != os.devnull
                 and not (redirect.endswith("&") and re.match(r"^(\d+|-)$", token))
             ):
-                writes = True
+                writes.append(token)
             redirect = None
             continue
         if token in _OPERATORS or set(token) <= set(";&|()\n") and token:
@@ -2301,7 +2307,7 @@ def _split(tokens: List[str]):
                 commands[-1][5].extend(targets)
             elif _SUBSTITUTION.search(" ".join(targets)):  # `> $(cmd);`: a redirection alone
                 commands.append(([":"], writes, token, substitutes, stdin, targets))
-            current, writes, substitutes, stdin, targets = [], False, False, "unknown", []
+            current, writes, substitutes, stdin, targets = [], [], False, "unknown", []
         elif token in _REDIRECTS or (set(token) <= set("<>&|") and token):
             redirect = token
             if "<<" in token and "<<<" not in token:
