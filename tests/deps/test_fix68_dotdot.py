@@ -15,7 +15,7 @@ from jupyterlab_warden.kernel.guard.installs.argv_zero import getpath_places, mo
 
 PY = os.path.realpath(sys.executable)
 HOME = os.path.dirname(PY)
-LIB = "lib/python%d.%d/site-packages" % sys.version_info[:2]
+LIB = "lib/python{}.{}/site-packages".format(*sys.version_info[:2])
 
 
 def _venv(folder):

@@ -15,13 +15,12 @@ program itself, no executable= (``[path]`` case: refused today, keep it so).
 import sys
 
 import pytest
-
 from launched import installed
-
 
 STARTS = {
     # argv[0] a name other than the program's text (fix67argv0's case, spelled with `..`)
-    "executable": "subprocess.run(['A/../bin/python', '-c', 'pass'], executable=sys.executable, timeout=90)\n",
+    "executable": "subprocess.run(['A/../bin/python', '-c', 'pass'], "
+    "executable=sys.executable, timeout=90)\n",
     # the program's own text: moved_python's first test (argv0 == program) passes it unread,
     # and every other reading follows the link the kernel's way (realpath)
     "path": "subprocess.run(['A/../bin/python', '-c', 'pass'], timeout=90)\n",
@@ -48,8 +47,7 @@ def _cell(kernel, case: str) -> str:
         "open('pyvenv.cfg', 'w').write(''.join(home))\n"
         "site = 'lib/python%d.%d/site-packages' % sys.version_info[:2]\n"
         "os.makedirs(site)\n"
-        f"open(site + '/zz.pth', 'w').write({pth!r})\n"
-        + STARTS[case]
+        f"open(site + '/zz.pth', 'w').write({pth!r})\n" + STARTS[case]
     )
     return code.replace("{", "{{").replace("}", "}}")
 
