@@ -3,7 +3,8 @@
 CPython's getpath (Linux, 3.11's ``Modules/getpath.py``) computes ``sys.executable`` from the
 program NAME the process starts with, not from the file exec ran: ``PYTHONEXECUTABLE`` when
 set (read even under ``-E``/``-I``), else argv[0], else ``python3``; a name without a slash
-is searched on the start's PATH, a path is taken as written (no such file is needed). From
+is searched on the start's PATH, a path is taken by its text (``abspath``: ``..`` removed as
+text, not after a link; no such file is needed: ``getpath_places``, red team 55a). From
 that place it reads ``pyvenv.cfg`` (beside it or one folder up), ``<place>._pth`` and its
 prefix landmarks, so sys.prefix and the site folders whose ``.pth`` files run before the
 guard's ``sitecustomize``. Warden reads every Python start by its program file (its site
