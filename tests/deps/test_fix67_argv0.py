@@ -109,14 +109,16 @@ def test_argv0_that_places_the_python_elsewhere(tmp_path):
     assert REFUSED in moved_python(PY, "nowhere-python", env)  # getpath: no place at all
     assert REFUSED in moved_python(PY, "", {"PATH": str(tmp_path)})  # "python3", not on PATH
     assert REFUSED in moved_python(PY, PY, dict(env, PYTHONEXECUTABLE=fake))
-    # a link's folder: `..` after it is the link target's parent for getpath
+    # a link's folder then `..`: getpath removes the `..` by text (fix68dotdot, R55a-3), so
+    # the name is the start's own bin/python3, not the link target's parent's
     (tmp_path / "real" / "bin").mkdir(parents=True)
     (tmp_path / "l").symlink_to(tmp_path / "real" / "bin")
     (tmp_path / "real" / "bin" / "python3").symlink_to(os.path.realpath(PY))
     (tmp_path / "bin").mkdir()
     (tmp_path / "bin" / "python3").symlink_to(os.path.realpath(PY))
     spelled = str(tmp_path / "l" / ".." / "bin" / "python3")
-    assert REFUSED in moved_python(str(tmp_path / "bin" / "python3"), spelled, env)
+    assert moved_python(str(tmp_path / "bin" / "python3"), spelled, env) == ""
+    assert REFUSED in moved_python(str(tmp_path / "real" / "bin" / "python3"), spelled, env)
 
 
 def test_another_program_s_argv0_is_its_own(tmp_path):

@@ -3,7 +3,8 @@
 CPython's getpath (Linux, 3.11's ``Modules/getpath.py``) computes ``sys.executable`` from the
 program NAME the process starts with, not from the file exec ran: ``PYTHONEXECUTABLE`` when
 set (read even under ``-E``/``-I``), else argv[0], else ``python3``; a name without a slash
-is searched on the start's PATH, a path is taken as written (no such file is needed). From
+is searched on the start's PATH, a path is taken by its text (``abspath``: ``..`` removed as
+text, not after a link; no such file is needed: ``getpath_places``, red team 55a). From
 that place it reads ``pyvenv.cfg`` (beside it or one folder up), ``<place>._pth`` and its
 prefix landmarks, so sys.prefix and the site folders whose ``.pth`` files run before the
 guard's ``sitecustomize``. Warden reads every Python start by its program file (its site
@@ -39,8 +40,8 @@ def moved_python(
     if not real or not _is_python(real):
         return ""
     name = override or (argv0 if isinstance(argv0, str) and argv0 else _DEFAULT_NAME)
-    place = _placed(name, search, base)
-    if place and _same_place(place, real):
+    places = getpath_places(name, search, base, variable=bool(override))
+    if places and all(_same_place(place, real) for place in places):
         return ""
     told = "PYTHONEXECUTABLE" if override else "argv[0]"
     return (
@@ -66,6 +67,29 @@ def _placed(name: str, search: Optional[str], base: str) -> str:
     return ""
 
 
+def getpath_places(name: str, search: Optional[str], base: str, variable: bool = False) -> list:
+    """The paths a Python started under the program name ``name`` (``variable``: given by
+    ``PYTHONEXECUTABLE``) takes as its executable, from the start's folder ``base`` and PATH
+    ``search`` ([] when it finds none: it places itself by its folder then), as CPython 3.11
+    does (red team 55a R55a-3). getpath takes a name with a slash through ``abspath``, which
+    removes ``..`` by TEXT (``A/../bin`` is the start's ``bin`` even when ``A`` is a link), and
+    ``site.venv`` does the same to sys.executable before it looks for ``pyvenv.cfg`` beside it
+    and one up and makes that parent sys.prefix: the normalised text is always one place.
+    ``PYTHONEXECUTABLE`` and a name found on PATH (``<entry>/<name>``, a relative entry too)
+    are kept as written, and getpath opens ``pyvenv.cfg`` and ``._pth`` from their ``dirname``
+    text, where the system follows a link before a ``..``: then that text is a place too."""
+    if variable:
+        found = os.path.join(base, name)
+    else:
+        found = _placed(name, search, base)
+        if not found:
+            return []
+        if os.sep in name:
+            return [os.path.abspath(found)]
+    normal = os.path.abspath(found)
+    return [normal] if normal == found else [normal, found]
+
+
 def _is_python(path: str) -> bool:
     """A Python by its name or its real file's (a venv's link), as ``commands`` reads one."""
     names = (os.path.basename(path), os.path.basename(os.path.realpath(path)))
@@ -73,9 +97,13 @@ def _is_python(path: str) -> bool:
 
 
 def _same_place(place: str, program: str) -> bool:
-    """Whether getpath placed at ``place`` reads what it reads placed at ``program``: the same
-    text, or the same name (or another name of the same file) in the same folder whose parent
-    is the same too (``pyvenv.cfg`` beside it or one up), folders compared by real paths."""
+    """Whether getpath placed at ``place`` (a path ``getpath_places`` gives) reads what Warden
+    reads for the program path ``program``: ``start_files`` reads a program by its
+    ``abspath`` (text-normalised, as getpath does), the same file in a folder and a parent
+    compared as the system opens them (``pyvenv.cfg`` beside it or one up, ``._pth``, site
+    folders under the parent). Each side's folders are taken by TEXT first (``dirname``) and
+    only then resolved (realpath), never a link's target's parent in place of a ``..``."""
+    program = os.path.abspath(program)
     if place == program:
         return True
     if os.path.basename(place) != os.path.basename(program):
