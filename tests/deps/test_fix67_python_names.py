@@ -9,9 +9,13 @@ Python is a guardless Python.
 """
 
 import os
+import shutil
+import subprocess
 import sys
 
 import pytest
+
+from jupyterlab_warden.kernel.guard.installs import guardless
 
 PY = sys.executable
 INSTALL = (
@@ -57,3 +61,46 @@ def test_a_copy_of_env_named_as_a_python_is_no_guarded_python(kernel, case):
     guarded = kernel.cell(code, launched=True)
     fetched = list(kernel.index.requests)
     assert not fetched and not kernel.installed(), ("installed under Warden", case, guarded)
+
+
+# -- what stays a Python that hosts the guard (no false refusal) ----------------------------
+
+
+def _venv(tmp_path, *options):
+    folder = tmp_path / ("v" + "".join(options))
+    subprocess.run([PY, "-m", "venv", "--without-pip", *options, str(folder)], check=True)
+    return folder / "bin"
+
+
+@pytest.mark.parametrize("options", [(), ("--copies",)])
+def test_a_venv_of_the_kernels_python_hosts_the_guard(tmp_path, options):
+    """``python -m venv v`` (links to its home's Python) and ``--copies`` (a byte-identical
+    copy of it): its python, python3 and python3.X are the kernel's interpreter."""
+    bin_folder = _venv(tmp_path, *options)
+    version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    for name in ("python", "python3", version):
+        assert guardless.hosts_guard(str(bin_folder / name), {}), name
+    assert guardless.hosts_guard(sys.executable, {})
+
+
+def test_a_copy_of_env_named_as_a_python_does_not(tmp_path):
+    """The copy by a version's name, and as a venv's python beside a ``pyvenv.cfg`` naming the
+    kernel's home (a real venv's own file replaced by it)."""
+    shutil.copy("/usr/bin/env", tmp_path / "python3.11")
+    assert not guardless.hosts_guard(str(tmp_path / "python3.11"), {})
+    bin_folder = _venv(tmp_path, "--copies")
+    (bin_folder / "python").unlink()
+    shutil.copy("/usr/bin/env", bin_folder / "python")
+    assert not guardless.hosts_guard(str(bin_folder / "python"), {})
+
+
+def test_a_python_that_is_a_copy_is_known_by_its_bytes(tmp_path):
+    """A file the size of the kernel's interpreter but for one byte is no copy of it."""
+    real = os.path.realpath(PY)
+    data = bytearray(open(real, "rb").read())
+    data[len(data) // 2] ^= 1
+    (tmp_path / "python3.11").write_bytes(bytes(data))
+    (tmp_path / "python3.11").chmod(0o755)
+    assert not guardless.hosts_guard(str(tmp_path / "python3.11"), {})
+    shutil.copy(real, tmp_path / "python3.12")
+    assert guardless.hosts_guard(str(tmp_path / "python3.12"), {})
