@@ -83,6 +83,14 @@ def test_a_venv_of_the_kernels_python_hosts_the_guard(tmp_path, options):
     assert guardless.hosts_guard(sys.executable, {})
 
 
+def test_a_uv_venv_of_the_kernels_python_hosts_the_guard(tmp_path):
+    from real_uv import real_uv
+
+    subprocess.run([real_uv(), "venv", "-q", "--python", PY, str(tmp_path / "u")], check=True)
+    for name in ("python", "python3"):
+        assert guardless.hosts_guard(str(tmp_path / "u" / "bin" / name), {}), name
+
+
 def test_a_copy_of_env_named_as_a_python_does_not(tmp_path):
     """The copy by a version's name, and as a venv's python beside a ``pyvenv.cfg`` naming the
     kernel's home (a real venv's own file replaced by it)."""
