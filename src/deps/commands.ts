@@ -18,6 +18,7 @@ import {
   addImplicitSources,
   condaRequest,
   installerWritesFiles,
+  installerWritesNothing,
   pipRequest,
   uvRequest,
   uvRunCommand,
@@ -516,7 +517,8 @@ function refuseStarted(
     name,
     words.slice(j + 1),
     { ...startEnv, ...env },
-    startFolder
+    startFolder,
+    j === 0
   );
   if (reading === null) {
     if (j > 0 && STARTERS.has(name)) {
@@ -527,7 +529,13 @@ function refuseStarted(
     return;
   }
   if (reading.refused) {
-    throw new Unreadable(reading.refused);
+    // say whose word it is: `man script` refused as "script ..." names a program the user
+    // never ran (red team 54c R54c-1)
+    const whose =
+      j > 0
+        ? `${basename(words[0])}'s argument '${words[j]}' may be a program it runs: `
+        : '';
+    throw new Unreadable(whose + reading.refused);
   }
   const started = { ...env, ...reading.env }; // `tmux new -e NAME=VALUE CMD` (R17-15)
   for (const text of reading.texts) {
@@ -1309,7 +1317,8 @@ function shellInvocations(
               lost[n],
               folder,
               line.unresolvedValue(words, inv.env)
-            )
+            ) ||
+            ownRedirectionProblem(inv.tool, lost[n], command.writes)
         })),
         from,
         to,
@@ -1323,6 +1332,18 @@ function shellInvocations(
       // a function the line defines runs its body, not the builtin it may be named after
       // (`cd() { :; }; cd d && ./x`): where it leaves the shell is not told
       line.leaveUnknown();
+    }
+    if (
+      invocations.length > 0 &&
+      !mayWrite(program, invocations) &&
+      !invocations.every(inv => installerWritesNothing(inv.tool, inv.args))
+    ) {
+      // an install writes what a later install on the line may read (red team 54a): a later
+      // uv or conda is refused, a later pip decides again (`problem`); a program run after it
+      // is read as before (it runs what the decided install put there)
+      line.changed ||= program || 'an install';
+      writers.push(k);
+      line.wrote = true;
     }
     if (command.writes || wroteInside || mayWrite(program, invocations)) {
       line.changed ||= program || 'a redirection';
@@ -1348,7 +1369,10 @@ function shellInvocations(
       // it runs (LineState.problem); the files the line may write before it starts are its
       // guard's to read (R10-3: `git clone URL && cd x && pip install -r requirements.txt`)
       const guarded = inv.tool === 'pip' && kept[n];
-      const repeated = repeats && writers.length > 0;
+      // the install is a writer itself (red team 54a): in a loop or a function body it runs
+      // again after its own writes; outside one, only the line's other writers count
+      const repeated =
+        repeats && writers.some(j => j !== k || places[k].loop !== null);
       const problem = inv.problem
         ? inv.problem
         : repeated && !guarded
@@ -2457,8 +2481,10 @@ function cdFolder(
   return path.join(cwd, target);
 }
 
-/** Whether a command may write files a later install reads: any program but the ones that
- * write nothing and the installs Warden reads; an installer that runs a command may write. */
+/** Whether a command may write files anywhere a later command on the line reads: any program
+ * but the ones that write nothing and the installs Warden reads; an installer that runs a
+ * command or writes what it fetches or compiles may write. Any other install is still a writer
+ * for a later install (`installerWritesNothing`, red team 54a). */
 function mayWrite(program: string, invocations: Invocation[]): boolean {
   if (invocations.length === 0) {
     return program !== '' && !NO_WRITE.has(program);
@@ -2479,6 +2505,21 @@ function plainInstall(inv: Invocation): boolean {
   }
   const command = inv.args.find(a => !a.startsWith('-'));
   return inv.tool !== 'front-end' && !CONDA_STATE.has(command ?? '');
+}
+
+/** An install's own output redirection to a file (not /dev/null or a descriptor) counts as a
+ * writer before it (red team 54a R54a-3: `uv pip install -r r.txt P 2>r.txt` empties r.txt
+ * before uv starts); a pip that keeps the guard decides again after it (the kernel's
+ * `_own_redirection_problem`). */
+function ownRedirectionProblem(
+  tool: string,
+  guardLost: string,
+  writes: boolean
+): string {
+  if (!writes || (tool === 'pip' && !guardLost)) {
+    return '';
+  }
+  return "the install's own output redirection writes a file before the install starts (the shell opens it first), which may be one the install reads, and Warden reads them before the line runs: run it as its own command, without redirecting its output into a file";
 }
 
 /** Names the shell construct without quoting it: a word may hold a secret. */

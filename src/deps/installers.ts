@@ -1404,6 +1404,52 @@ export function installerWritesFiles(tool: string, args: string[]): boolean {
   return args[start] === 'pip' && args.slice(start + 1).includes('compile');
 }
 
+// The reading commands of each installer, which write no file ('': no command, `pip --version`)
+const PIP_READERS = new Set(
+  ['', 'list', 'show', 'freeze', 'check', 'search', 'index', 'inspect', 'hash', 'completion', 'debug', 'help'] // prettier-ignore
+);
+const UV_READERS = new Set(['', 'help']);
+const UV_PIP_READERS = new Set(['list', 'show', 'freeze', 'check', 'tree']);
+const CONDA_READERS = new Set(['', 'list', 'info', 'search', 'help']);
+
+/**
+ * Whether an installer's command writes no file a later install on the line may read (red
+ * team 54a; the kernel's `installer_writes.writes_nothing`): only pip, uv and conda's reading
+ * commands (an allow-list). An install unpacks its packages' files where it installs and may
+ * run a project's build code; `conda config` writes a .condarc; `pip download`, `uv pip
+ * compile`, `uv run`, pipx, poetry and front ends write or run a command.
+ */
+export function installerWritesNothing(tool: string, args: string[]): boolean {
+  const command = (start: number): string => {
+    const word = args[start] ?? '';
+    return word.startsWith('-') ? '-' : word;
+  };
+  if (tool === 'pip') {
+    const valued = new Set(
+      [...PIP_LONG].filter(([, takes]) => takes).map(([n]) => n)
+    );
+    return PIP_READERS.has(
+      command(subcommandStart(args, valued, PIP_COMMANDS))
+    );
+  }
+  if (tool === 'uv') {
+    const start = subcommandStart(args, UV_VALUED, UV_COMMANDS);
+    if (command(start) === 'venv') {
+      // the venv uv makes from an interpreter, no package in it (the kernel's rule); --seed
+      // installs pip into it from an index
+      return !args.includes('--seed');
+    }
+    return command(start) === 'pip'
+      ? UV_PIP_READERS.has(command(start + 1))
+      : UV_READERS.has(command(start));
+  }
+  if (['conda', 'mamba', 'micromamba'].includes(tool)) {
+    const start = subcommandStart(args, CONDA_GLOBAL_VALUED, CONDA_COMMANDS);
+    return CONDA_READERS.has(command(start));
+  }
+  return false; // pipx, poetry, pdm, front ends: each installs or runs a command
+}
+
 /**
  * The short options a word of uv's names as clap reads a bundle: each letter a flag until one
  * in `valued` (that command's valued options), whose value is the rest of the word or the next

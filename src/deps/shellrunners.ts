@@ -161,12 +161,17 @@ export function inputWord(program: string): string | null {
 /**
  * What `program args` (started with `env`: the line's assignments, in `folder`: '' the
  * start's, null unknown) runs as shell text or commands; null when it is not in the table.
+ * `started`: `program` is the program the start runs, not a word among the words of a
+ * program Warden has no table for, which only may name one (red team 54c R54c-1: `jupyter
+ * nbconvert --to script`): such a word is not refused for reading its input with no command
+ * given, nor for an option its table cannot place (its reading stops there).
  */
 export function readRunner(
   program: string,
   args: readonly string[],
   env: Readonly<Record<string, string>> = {},
-  folder: string | null = ''
+  folder: string | null = '',
+  started = true
 ): Reading | null {
   const found = RUNNERS.find(
     r => r.names.has(program) || (r.pattern !== null && r.pattern.test(program))
@@ -193,7 +198,14 @@ export function readRunner(
     }
     early.push(...words);
   }
-  const reading = parse(program, spec, [...early, ...args], env, folder);
+  const reading = parse(
+    program,
+    spec,
+    [...early, ...args],
+    env,
+    folder,
+    started
+  );
   if (reading.refused) {
     return reading;
   }
@@ -631,7 +643,8 @@ function parse(
   spec: Runner,
   args: string[],
   env: Readonly<Record<string, string>>,
-  folder: string | null = ''
+  folder: string | null = '',
+  isStart = true
 ): Reading {
   let shell = new Set(spec.shell_options ?? []);
   let settings = new Set(spec.setting_options ?? []);
@@ -765,11 +778,18 @@ function parse(
   });
   // deny by default: an option the table does not list (of a table that lists them all), or
   // an abbreviation getopt may resolve to an option that runs commands
-  const unknown = (option: string): Reading => ({
-    texts: [],
-    commands: [],
-    refused: `${program} ${option.slice(0, 30)} is no option Warden can place (unknown, or short for more than one), and ${program} runs commands: spell the option out, or run the installer directly`
-  });
+  // deny by default: an option the table does not list (of a table that lists them all), or
+  // an abbreviation getopt may resolve to an option that runs commands. A word that only may
+  // name a start (`--to script --stdout`): what was read so far is read, the rest is the outer
+  // program's words, which its own readings cover (an installer named, shell text handed)
+  const unknown = (option: string): Reading =>
+    isStart
+      ? {
+          texts: [],
+          commands: [],
+          refused: `${program} ${option.slice(0, 30)} is no option Warden can place (unknown, or short for more than one), and ${program} runs commands: spell the option out, or run the installer directly`
+        }
+      : { texts, commands, refused: '' };
   // the table's option `option` names (`longOption`); '' for one Warden cannot place: also
   // an unknown option of a table that lists all of them
   const resolve = (option: string): string => {
@@ -1130,7 +1150,15 @@ function parse(
     }
   }
   const limit = spec.stdin_commands;
-  if (limit !== undefined && !shellGiven && operands.length <= limit) {
+  // a word among an unknown program's words: whether that program hands it its input is as
+  // unknown as whether it reads its input as commands itself, which Warden does not refuse
+  // either (`dpkg -s bash`, `which node`: read with no input of their own)
+  if (
+    limit !== undefined &&
+    isStart &&
+    !shellGiven &&
+    operands.length <= limit
+  ) {
     readsStdin = readsStdin || 'with no command given';
   }
   if (readsStdin) {

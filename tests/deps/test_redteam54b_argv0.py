@@ -32,7 +32,8 @@ PREP = (
     "import os, subprocess\n"
     "os.makedirs('fake/bin', exist_ok=True)\n"
     f"os.makedirs('fake/lib/{LIB}/site-packages', exist_ok=True)\n"
-    f"open('fake/pyvenv.cfg', 'w').write('home = {HOME}\\ninclude-system-site-packages = false\\n')\n"
+    f"open('fake/pyvenv.cfg', 'w').write('home = {HOME}\\n"
+    "include-system-site-packages = false\\n')\n"
     f"open('fake/lib/{LIB}/site-packages/zz.pth', 'w').write({PTH!r})\n"
     "fake = os.path.abspath('fake/bin/python3')\n"
 )

@@ -45,6 +45,7 @@ from . import (
     fastpath,
     handed_text,
     inherited_env,
+    installer_writes,
     interpreters,
     line_flow,
     line_writers,
@@ -910,7 +911,8 @@ def _shell_invocations(
                         problem=inv.problem
                         or line.problem(
                             inv.tool, why, folder, line.unresolved_value(command, inv.env)
-                        ),
+                        )
+                        or _own_redirection_problem(inv.tool, why, writes),
                     )
                     for inv, why in zip(invocations, lost)
                 ]
@@ -925,6 +927,13 @@ def _shell_invocations(
             # after (`cd() { :; }; cd d && ./x`): where it leaves the shell is not told
             line.cwd, line.moved = None, True
         runs = _may_write(program, invocations)
+        if invocations and not runs and not installer_writes.none(invocations):
+            # an install writes what a later install on the line may read (red team 54a): a
+            # later uv or conda is refused, a later pip decides again (``problem``); a program
+            # run after it is read as before (it runs what the decided install put there)
+            line.changed = line.changed or program or "an install"
+            writers.append(k)
+            line.wrote = True
         if writes or runs or inner[0]:
             with start_folder(folder):
                 env = line.start_env()
@@ -965,7 +974,9 @@ def _shell_invocations(
     out = []
     for k, invocations, keeps, child_reads in zip(installs, found, kept, after_writer):
         problem = ""
-        if repeats and writers:
+        # the install is a writer itself (red team 54a): in a loop or a function body it runs
+        # again after its own writes; outside one, only the line's other writers count
+        if repeats and any(j != k or places[k].loop is not None for j in writers):
             problem = (
                 "the line runs commands in a loop or a function, and one of them may write the "
                 "files or settings the install reads: run the install as its own command"
@@ -2053,10 +2064,30 @@ def _sets_export_options(args: List[str]) -> bool:
     return False
 
 
+def _own_redirection_problem(tool: str, guard_lost: str, writes: bool) -> str:
+    """An install's own output redirection (``>``, ``2>``, ``&>``, ``>|``, ``<>``... to a file,
+    not /dev/null or a descriptor) counts as a writer before it, as an earlier command's does
+    (``_LineState.problem``): the shell opens (and empties) the file before the installer
+    starts, so a file it reads (``uv pip install -r r.txt P 2>r.txt``, red team 54a R54a-3)
+    is not the one Warden read. A pip that keeps the guard decides again when it starts, after
+    the redirection; uv and conda are read only before the line runs."""
+    if not writes or (tool == "pip" and not guard_lost):
+        return ""
+    return (
+        "the install's own output redirection writes a file before the install starts (the "
+        "shell opens it first), which may be one the install reads, and Warden reads them "
+        "before the line runs: run it as its own command, without redirecting its output "
+        "into a file"
+    )
+
+
 def _may_write(program: str, invocations: List[Invocation]) -> bool:
-    """Whether a command may write files a later install reads: any program but the ones that
-    write nothing and the installs Warden reads (their effects are decided); an installer
-    that runs a command (``uv run``, ``uvx``, ``conda run``, front ends) may write."""
+    """Whether a command may write files anywhere a later command on the line reads (its
+    places read by ``_write_places``): any program but the ones that write nothing and the
+    installs Warden reads; an installer that runs a command (``uv run``, ``uvx``, ``conda
+    run``, front ends) or writes the files it fetches or compiles may write. An install that
+    is none of these is still a writer for a later install (``installer_writes``, red team
+    54a: see where ``shell_invocations`` calls it)."""
     if not invocations:
         return bool(program) and program not in _NO_WRITE
     return not all(_plain_install(inv) for inv in invocations)
@@ -2068,7 +2099,7 @@ def _plain_install(inv: Invocation) -> bool:
 
         # pip download and pip wheel write the files they fetch (red team 50a R50a-5)
         valued = {name for name, takes in PIP_LONG.items() if takes}
-        start = subcommand_start(inv.args, valued, _PIP_COMMANDS)
+        start = subcommand_start(inv.args, valued, installer_writes.PIP_COMMANDS)
         return inv.args[start : start + 1] not in (["download"], ["wheel"])
     if inv.tool == "uv":
         from .arguments import UV_COMMANDS, UV_VALUED, subcommand_start
@@ -2091,13 +2122,6 @@ def _uv_compile_writes(args: List[str]) -> bool:
     have to resolve for the line; and what it writes is not only requirements (its header
     holds ``custom-compile-command`` as written, newlines and all)."""
     return "compile" in args
-
-
-# pip's commands, where ``_plain_install`` finds which one a pip runs past its global options
-_PIP_COMMANDS = frozenset(
-    "install download wheel lock uninstall freeze list show check config search cache index "
-    "inspect hash completion debug help".split()
-)
 
 
 # where a command substitution's inside stood in a line ``_bash_lines`` read: its index. A
@@ -2636,6 +2660,7 @@ def _simple(
         raise Unreadable("its program is `{}`, a file find finds, which Warden cannot name")
     name = _resolved_name(argv[0], name, env)
     _refuse_path_programs(env, depth)
+    _refuse_renamed_python(argv[0], argv[0], env)  # PYTHONEXECUTABLE places a Python (R54b-4)
     if name not in _STARTS_NOTHING:
         _refuse_path_written(env)
     if name == "busybox" and len(argv) > 1:
@@ -5010,7 +5035,7 @@ def _refuse_started(name: str, words: List[str], j: int, env: Dict[str, str]) ->
     expansion the inner shell resolves (``u$@v``: red team 13 R13-5)."""
     # the variables it starts with: the start's environment and the line's assignments
     reading = shell_runners.read(
-        name, words[j + 1 :], {**dict(_START_ENV.get()), **env}, current_folder()
+        name, words[j + 1 :], {**dict(_START_ENV.get()), **env}, current_folder(), j == 0
     )
     if reading is None:
         if j and name in _STARTERS:
@@ -5019,7 +5044,14 @@ def _refuse_started(name: str, words: List[str], j: int, env: Dict[str, str]) ->
             _refuse_inner_start(name, words[j:], env, "decided")
         return
     if reading.refused:
-        raise Unreadable(reading.refused)
+        # say whose word it is: `man script` refused as "script ..." names a program the user
+        # never ran (red team 54c R54c-1)
+        whose = (
+            f"{program_name(words[0])}'s argument {words[j]!r} may be a program it runs: "
+            if j
+            else ""
+        )
+        raise Unreadable(whose + reading.refused)
     env = {**env, **dict(reading.environment)}  # `tmux new -e NAME=VALUE CMD` (R17-15)
     for text in reading.texts:
         try:
@@ -5261,6 +5293,7 @@ def _unwrap(
     Warden does not know, with an installer named after it, is unreadable."""
     flags, valued = _WRAPPER_OPTIONS[name]
     i, moved, emptied, default_lookup = 0, False, False, False
+    renamed = None  # `exec -a NAME`: the argv[0] the program gets (R54b-4)
     if name in ("sudo", "doas"):
         # they start the command with a reset environment: the guard's PYTHONPATH entry is
         # not kept (sudoers' env_reset; doas keeps only a few variables)
@@ -5312,6 +5345,8 @@ def _unwrap(
             continue
         if name == "env" and option in ("-i", "--ignore-environment"):
             _empty_environment(env)
+        if name == "exec" and short_value == "-a":
+            renamed = word[2:] if len(word) > 2 else args[i + 1] if i + 1 < len(args) else ""
         # bash's `exec -c` looks the program up with the shell's PATH, then empties the
         # environment for the started program only (red team 49a R49a-5): after the options
         emptied = emptied or (name == "exec" and option in flags and "c" in option[1:])
@@ -5361,6 +5396,8 @@ def _unwrap(
         return ["command", "-p"] + args[i + 1 :]
     if default_lookup and i < len(args):
         args = args[:i] + [_default_path_program(args[i])] + args[i + 1 :]
+    if renamed is not None and i < len(args):
+        _refuse_renamed_python(args[i], renamed, env)
     if emptied:
         if i < len(args) and os.sep not in args[i]:
             found = _which(args[i], env.get("PATH"))
@@ -5369,6 +5406,20 @@ def _unwrap(
             args = args[:i] + [found] + args[i + 1 :]
         _empty_environment(env)
     return args[i:]
+
+
+def _refuse_renamed_python(program: str, argv0: str, env: Dict[str, str]) -> None:
+    """``exec -a NAME PROGRAM``, ``PYTHONEXECUTABLE=NAME PROGRAM``: a Python's getpath places
+    it by NAME, not by its file (red team 54b R54b-4: another pyvenv.cfg and site folders than
+    Warden reads), unreadable unless NAME places it where its program is (``argv_zero``)."""
+    from .argv_zero import moved_python
+
+    start = {**_inherited_environ(), **env}
+    if argv0 == program and not start.get("PYTHONEXECUTABLE"):
+        return  # a simple command's own start, as it is nearly always
+    problem = moved_python(program, argv0, start, _START_FOLDER.get())
+    if problem:
+        raise Unreadable(problem)
 
 
 def _default_path_program(word: str) -> str:

@@ -433,6 +433,9 @@ class InstallGate:
                 if words_are_str(start):  # what _plain_event reads without refusing
                     search = self.inherited.get("PATH", os.defpath)
                     words = tuple(start)
+                    if self._renamed_python(program, start, None, None, event):
+                        where = _placed(program, search, None)[2]  # warn mode runs it
+                        return (program, words, (None, here), None, search, version, where)
                     start[:1] = [program]  # the event's program runs, not argv[0]
                     if self._command_names:
                         problem = self._held_command(None)
@@ -495,6 +498,8 @@ class InstallGate:
             self.decide_command(argv, shell, env, cwd, event)
             self._path_programs(search, env, cwd, event)
             return decided
+        if self._renamed_python(program, argv, env, cwd, event):
+            return decided
         argv = _program_argv(program, argv)
         self._path_programs(search, env, cwd, event)
         starts = [argv]
@@ -517,6 +522,22 @@ class InstallGate:
                     continue
             self.decide_command(start, None, env, cwd, event)
         return decided
+
+    def _renamed_python(self, program, argv, env, cwd, event: str) -> bool:
+        """Refuses a Python started under a name (argv[0], PYTHONEXECUTABLE) from which
+        getpath places it elsewhere than its program file (red team 54b R54b-4: another
+        pyvenv.cfg, prefix and site folders than Warden reads); whether it refused."""
+        if program is None or (argv[:1] == [program] and env is None and not self._moves()):
+            return False  # the common start, cheaply: argv[0] is the program's own text
+        from .argv_zero import moved_python
+
+        problem = moved_python(program, argv[0] if argv else None, _start_env(env, self), cwd)
+        if problem:
+            self._enforce([_refused_start(problem)], event, in_process=False)
+        return bool(problem)
+
+    def _moves(self) -> bool:
+        return bool(self.inherited.get("PYTHONEXECUTABLE"))
 
     def refuse_unreadable(self, event: str, exc: _NotText) -> None:
         """Refuses a start whose words or environment Warden cannot read as the program gets
@@ -1541,6 +1562,13 @@ def _plain_event(event: str, args: tuple):
     )
 
 
+def _start_env(env, gate) -> dict:
+    """The variables ``argv_zero`` reads of a start's environment (None: the inherited)."""
+    source = env if env is not None else gate.inherited
+    return {name: source.get(name) for name in ("PATH", "PYTHONEXECUTABLE")
+            if source.get(name) is not None}  # fmt: skip
+
+
 def _fd_path(program):
     """``os.execve(fd, ...)`` runs the file open on ``fd`` (fexecve) whatever argv[0] says (red
     team 9 R9-9: uv opened and run as ``["ls", "pip", "install", ...]``): it is read as
@@ -1559,6 +1587,8 @@ def _placed(program, search: str, present, cwd=None) -> tuple:
 
 
 def _program_argv(program, argv: List[str]) -> List[str]:
+    """The start read by its program (the file exec runs) in argv[0]'s place: a Python's
+    argv[0] that places it elsewhere is refused before (``_renamed_python``, R54b-4)."""
     if program is None:
         return list(argv)
     return [program] + argv[1:]
@@ -1567,14 +1597,22 @@ def _program_argv(program, argv: List[str]) -> List[str]:
 def pip_main_wrapper(original, label, state):
     """``pip._internal.cli.main.main``: installs run inside this interpreter (``pip.main``,
     ``python -m pip`` when this interpreter is pip's own). Refusals only: the process that
-    started pip already recorded the allowed install."""
+    started pip already recorded the allowed install. A refusal raised in the command before
+    pip's own error handling (its ``parse_args``: ``decide_resolved``) ends as pip's errors
+    do, and as a refused start in a forked child (``_enforce``): Warden's message on stderr
+    and a non-zero status, not a traceback (red team 54c R54c-2). A caller of the command
+    itself (``create_command("install").main``) still gets the exception."""
 
     def main(args=None, *rest, **kwargs):
         argv = list(sys.argv[1:] if args is None else args)
         gate = getattr(state, "installs", None)
         if gate is not None:
             gate.decide_pip_main(argv)
-        return original(args, *rest, **kwargs)
+        try:
+            return original(args, *rest, **kwargs)
+        except WardenBlockedInstall as exc:
+            _stderr(f"{exc}\n")
+            return EXIT_REFUSED
 
     return main
 

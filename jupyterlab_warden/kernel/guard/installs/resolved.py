@@ -19,8 +19,14 @@ def pip_request_from_options(
     argv = [command]
     if getattr(options, "no_index", False):
         argv.append("--no-index")
-    if getattr(options, "index_url", None):
-        argv += ["--index-url", str(options.index_url)]
+    default = _declared_index_url()
+    index_url = getattr(options, "index_url", None)
+    if index_url and str(index_url) != default:
+        # pip's declared default is in options.index_url when nothing set one, and a
+        # requirements file's --index-url replaces it in pip's finder (red team 54c R54c-2):
+        # it counts as pip's default, by the one rule of both readings (add_default_index).
+        # PIP_INDEX_URL and pip.conf set the parser's defaults, not the option's: they stay
+        argv += ["--index-url", str(index_url)]
     for flag, attr in (
         ("--extra-index-url", "extra_index_urls"),
         ("--find-links", "find_links"),
@@ -39,8 +45,21 @@ def pip_request_from_options(
     if request is None:  # cannot happen for an installing command; never wave it through
         request = InstallRequest("pip", f"pip {command}")
         request.problems.append("Warden could not read pip's resolved options")
-    from .sources import add_ca_env, read_local_pages
+    from .sources import DEFAULT_INDEX, add_ca_env, add_default_index, read_local_pages
 
+    if request.tool == "pip":
+        add_default_index(request, default or DEFAULT_INDEX)
     add_ca_env(request, dict(env), cwd)  # the CA roots requests and ssl take from there
     read_local_pages(request, cwd, env)  # a local index / find-links page's links (red8 R8-15)
     return request
+
+
+def _declared_index_url() -> str:
+    """The default pip's own ``--index-url`` option declares (PyPI's simple index), '' when
+    pip cannot say: then every index_url read is passed on, as before."""
+    try:
+        from pip._internal.cli import cmdoptions
+
+        return str(cmdoptions.index_url().default or "")
+    except Exception:  # noqa: BLE001 - another pip's layout: keep the stricter reading
+        return ""

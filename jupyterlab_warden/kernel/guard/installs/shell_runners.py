@@ -77,14 +77,20 @@ def runner(program: str) -> Optional[dict]:
     return None
 
 
-def read(program: str, args: List[str], env=None, folder: Optional[str] = "") -> Optional[Reading]:
+def read(
+    program: str, args: List[str], env=None, folder: Optional[str] = "", started: bool = True
+) -> Optional[Reading]:
     """What ``program args`` (started with ``env``, in ``folder``: '' this process's, None
-    unknown) runs as shell text or commands; None when it is not in the table."""
+    unknown) runs as shell text or commands; None when it is not in the table. ``started``:
+    ``program`` is the program the start runs, not a word among the words of a program Warden
+    has no table for, which only may name one (red team 54c R54c-1: ``jupyter nbconvert --to
+    script``): such a word is not refused for reading its input with no command given, nor
+    for an option its table cannot place (its reading stops there)."""
     spec = runner(program)
     if spec is None:
         return None
     env = env or {}
-    parse = _Parse(program, spec, folder)
+    parse = _Parse(program, spec, folder, started)
     # options the program takes from its environment (MAKEFLAGS, LESS, ZIPOPT: red team 14
     # R14-9) are read as the options they are, before the line's own
     early: List[str] = []
@@ -324,8 +330,9 @@ class _Parse:
     short options bundled until one takes a value (the rest of the word or the next word),
     tar's old first word (``cIf PROG x.tar``: values follow in order)."""
 
-    def __init__(self, program: str, spec: dict, folder: Optional[str] = ""):
+    def __init__(self, program: str, spec: dict, folder: Optional[str] = "", started=True):
         self.program, self.spec, self.folder = program, spec, folder
+        self.start = started  # False: a word that only may name a start (``read``)
         # make -C DIR (applied before any -f, wherever it stands: R17-5), tmux new -e NAME=V
         self.directory_options = set(spec.get("directory_options", ()))
         self.environment_options = set(spec.get("environment_options", ()))
@@ -388,7 +395,12 @@ class _Parse:
 
     def _unknown(self, option: str) -> Reading:
         # deny by default: an option the table does not list (of a table that lists them
-        # all), or an abbreviation getopt may resolve to an option that runs commands
+        # all), or an abbreviation getopt may resolve to an option that runs commands. A word
+        # that only may name a start (`--to script --stdout`): what was read so far is read,
+        # the rest is the outer program's words, which its own readings cover (an installer
+        # named, shell text handed: commands._refuse_unread)
+        if not self.start:
+            return Reading(self.texts, self.commands, "")
         return Reading([], [], f"{self.program} {option[:30]} is no option Warden can place "
                        f"(unknown, or short for more than one), and {self.program} runs "
                        "commands: spell the option out, or run the installer directly")  # fmt: skip
@@ -640,7 +652,10 @@ class _Parse:
             if commands_on_descriptor(written.split(" ", 1)[1], folder):
                 self.reads_stdin = self.reads_stdin or written
         limit = spec.get("stdin_commands")
-        if limit is not None and not self.shell_given and len(operands) <= limit:
+        # a word among an unknown program's words: whether that program hands it its input is
+        # as unknown as whether it reads its input as commands itself, which Warden does not
+        # refuse either (`dpkg -s bash`, `which node`: read with no input of their own)
+        if limit is not None and self.start and not self.shell_given and len(operands) <= limit:
             self.reads_stdin = self.reads_stdin or "with no command given"
         if self.reads_stdin:
             # sqlite3's `.shell`, ed's `!cmd`, script's shell, `make -f -`: commands from a

@@ -50,11 +50,20 @@ def add_implicit_sources(
         # conda runs `pip install` on an environment file's pip list: pip's settings apply
         _pip_env(request, env, cwd)
         _pip_config(request, env, program, cwd, "install")
-    if request.tool in ("pip", "uv") and not request.no_index:
-        if not any(s.role in ("index",) for s in request.sources):
-            request.sources.append(Source(DEFAULT_INDEX, "default-index", "pip's default"))
     if request.tool in ("pip", "uv"):
+        add_default_index(request)
         read_local_pages(request, cwd, env)
+
+
+def add_default_index(request: InstallRequest, default: str = DEFAULT_INDEX) -> None:
+    """pip's (and uv's) default index, decided where nothing names an index: the command line,
+    the environment, a config file or a requirements file (whose ``--index-url`` replaces the
+    default in pip's finder). The one rule of both readings: the parent's before pip starts
+    and pip's resolved options (``resolved``, red team 54c R54c-2), where ``default`` is the
+    default pip's own parser declares."""
+    if request.no_index or any(s.role == "index" for s in request.sources):
+        return
+    request.sources.append(Source(default, "default-index", "pip's default"))
 
 
 # A local index or find-links location (a folder, an HTML page, a ``file:`` URL) is read, not
