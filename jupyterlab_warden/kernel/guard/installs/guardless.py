@@ -59,13 +59,14 @@ def hosts_guard(path: Optional[str], env: Dict[str, str]) -> bool:
     if not path:
         return False
     real = os.path.realpath(path)
-    if real in _kernel_interpreters():
+    kernel = _kernel_interpreters()
+    if real in kernel:
         return True
     named = [_name_version(os.path.basename(p)) for p in (path, real)]
     if any(v is not None and v < (3, 8) for v in named):
         return False  # `python2`, a `python3.7` (a pyenv shim by that name too)
     shim = pyenv_names(real, env) is not None
-    if not shim and not _known_python(path, real):
+    if not shim and not _known_python(path, real, kernel):
         return False
     versions = [named[1] or _venv_version(path)]
     if versions == [None]:
@@ -73,11 +74,12 @@ def hosts_guard(path: Optional[str], env: Dict[str, str]) -> bool:
     return bool(versions) and all(v is not None and v >= (3, 8) for v in versions)
 
 
-def _known_python(path: str, real: str) -> bool:
+def _known_python(path: str, real: str, kernel: Set[str]) -> bool:
     """Whether the program at ``path`` is a Python by its file, not its name
     (``commands._known_as``, the rule shells, env and wrappers have): the machine's, or the
-    same file as or a byte-identical copy of the kernel's interpreter, the machine's program
-    of its name, or its venv's ``home`` Python (``python -m venv --copies``). A user's own
+    same file as or a byte-identical copy of the kernel's interpreter (``kernel``: its files),
+    the machine's program of its name, or its venv's ``home`` Python (``python -m venv
+    --copies``). A user's own
     installation (a conda or uv-managed Python the kernel does not run) is none: Warden cannot
     tell it from any other file so named."""
     from . import commands
@@ -85,9 +87,7 @@ def _known_python(path: str, real: str) -> bool:
     home = _venv_home(path)
     names = dict.fromkeys(os.path.basename(p) for p in (path, real))
     homes = tuple(os.path.join(home, n) for n in names) if home else ()
-    return commands._known_as(
-        path, os.path.basename(real), tuple(sorted(_kernel_interpreters())), homes
-    )
+    return commands._known_as(path, os.path.basename(real), tuple(sorted(kernel)), homes)
 
 
 def _venv_home(path: str) -> str:
