@@ -79,9 +79,8 @@ def _known_python(path: str, real: str, kernel: Set[str]) -> bool:
     (``commands._known_as``, the rule shells, env and wrappers have): the machine's, or the
     same file as or a byte-identical copy of the kernel's interpreter (``kernel``: its files),
     the machine's program of its name, or its venv's ``home`` Python (``python -m venv
-    --copies``). A user's own
-    installation (a conda or uv-managed Python the kernel does not run) is none: Warden cannot
-    tell it from any other file so named."""
+    --copies``). A user's own installation (a conda or uv-managed Python the kernel does not
+    run) is none: Warden cannot tell it from any other file so named."""
     from . import commands
 
     home = _venv_home(path)
