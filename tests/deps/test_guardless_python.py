@@ -256,6 +256,10 @@ def test_which_interpreters_host_the_guard(tmp_path):
     (venv / "pyvenv.cfg").write_text("home = /x\nversion = 3.7.16\n")
     assert not guardless.hosts_guard(str(venv / "bin" / "python"), {})
     (venv / "pyvenv.cfg").write_text("home = /x\nversion_info = 3.12.1.final.0\n")
+    # a venv's layout says its version, not that its program is a Python (fix67pyname: the
+    # file is one only as the kernel's, the machine's or a copy of one)
+    assert not guardless.hosts_guard(str(venv / "bin" / "python"), {})
+    shutil.copy(sys.executable, venv / "bin" / "python")  # a --copies venv of the kernel's
     assert guardless.hosts_guard(str(venv / "bin" / "python"), {})
 
 

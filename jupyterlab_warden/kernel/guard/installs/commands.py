@@ -4078,16 +4078,21 @@ def _shell_file(program: str) -> str:
 _MACHINE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
-def _known_as(path: str, name: str) -> bool:
-    """Whether a program file read by ``name`` as a shell, env or another wrapper (whose
-    reading trusts what it does by that name) is one: its real file the machine's
-    (``_machine_program``: root's, in a system folder, unchanged since the kernel started),
-    or the very file (st_dev, st_ino) the machine has by that name (a hard link). A program
-    named so is no such program by its name alone (red team 54b R54b-3, R54b-5: a copy of
-    /usr/bin/env named ``sh`` in the notebook folder runs env, which starts ``-i PY -m pip``
-    with an empty environment, while read as a shell running the script file PY). The rule
-    Python names already have (``guardless.hosts_guard``: a ``python3`` Warden cannot tell
-    is read as a guardless Python). A file not there is read by its name (exec fails)."""
+def _known_as(
+    path: str, name: str, kernel: Tuple[str, ...] = (), machine: Tuple[str, ...] = ()
+) -> bool:
+    """Whether a program file read by ``name`` (whose reading trusts what it does by that
+    name: a shell, env or another wrapper; a Python that hosts the guard) is one: its real file
+    the machine's (``_machine_program``: root's, in a system folder, unchanged since the kernel
+    started), or the very file (st_dev, st_ino) or a byte-identical copy (``_same_program``)
+    of one known to be: a ``kernel`` file (the kernel's interpreters), or the machine's
+    program of that name or one of ``machine`` (a ``--copies`` venv's python is a copy of its
+    ``home``'s) when that file is the machine's. A program named so is no such program by its
+    name alone (red team 54b R54b-3, R54b-5: a copy of /usr/bin/env named ``sh`` in the
+    notebook folder runs env, which starts ``-i PY -m pip`` with an empty environment, while
+    read as a shell running the script file PY; fix67pyname: the same copy named
+    ``python3.11`` or beside a ``pyvenv.cfg``, read as a guarded Python). A file not there is
+    read by its name (exec fails)."""
     if not os.path.lexists(path):
         return True
     real = os.path.realpath(path)
@@ -4098,23 +4103,44 @@ def _known_as(path: str, name: str) -> bool:
     # the answer is the real file's: kept by its identity and change stamps once settled (as
     # ``shebang.is_script``), since every `bash -c`, `env` and `nice` of a line asks, and
     # the machine's rule reads the mount table; a mount over it shows another file
-    key = (name, real, info.st_dev, info.st_ino, info.st_ctime_ns, info.st_mtime_ns)
+    stamps = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    key = (name, real, stamps, kernel, machine)
     known = _KNOWN_AS.get(key)
     if known is not None:
         return known
     known = _machine_program(real)
     if not known:
-        machine = shutil.which(name, path=_MACHINE_PATH)
-        try:
-            same = bool(machine) and os.path.samefile(real, machine)
-        except OSError:
-            same = False
-        known = same and _machine_program(machine)
+        named = shutil.which(name, path=_MACHINE_PATH)
+        machine += (named,) if named else ()
+        known = any(_same_program(real, info, f) for f in kernel) or any(
+            _same_program(real, info, f) and _machine_program(f) for f in machine
+        )
     if time.time_ns() - info.st_ctime_ns >= _SETTLED_NS:
         if len(_KNOWN_AS) >= 1024:
             _KNOWN_AS.clear()
         _KNOWN_AS[key] = known
     return known
+
+
+def _same_program(real: str, info: os.stat_result, other: str) -> bool:
+    """Whether the real file ``real`` (``info`` its stat) is ``other``'s real file, the same
+    file by another name (a hard link) or a byte-identical copy (``python -m venv --copies``,
+    conda's and uv's copies of an interpreter)."""
+    try:
+        theirs = os.stat(other)
+        if (theirs.st_dev, theirs.st_ino) == (info.st_dev, info.st_ino):
+            return True
+        if theirs.st_size != info.st_size:
+            return False
+        with open(real, "rb") as mine, open(other, "rb") as their:
+            while True:
+                chunk = mine.read(1 << 20)
+                if chunk != their.read(1 << 20):
+                    return False
+                if not chunk:
+                    return True
+    except OSError:
+        return False
 
 
 # ``_known_as``'s answers by the real file's identity and stamps; a file changed within the

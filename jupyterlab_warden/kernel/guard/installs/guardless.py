@@ -34,6 +34,7 @@ from ..boot_sys import BOOT_SYS  # sys as at the boot (red team 49a)
 from . import cached_code, startup_modules
 
 _VERSIONED = re.compile(r"^python(\d+)(?:\.(\d+))?[dmu]?$")
+_CFG_HOME = re.compile(r"^\s*home\s*=\s*(.+?)\s*$", re.MULTILINE)
 _CFG_VERSION = re.compile(r"^\s*(version|version_info)\s*=\s*(\d+)\.(\d+)", re.MULTILINE)
 
 
@@ -48,22 +49,55 @@ def _kernel_interpreters() -> Set[str]:
 
 def hosts_guard(path: Optional[str], env: Dict[str, str]) -> bool:
     """Whether the interpreter at ``path`` (found on PATH; None when it was not) can host the
-    guard: the kernel's own (same file or same venv), or one whose version Warden reads as
-    3.8 or later from its real file's name (``python3.11``), its venv's ``pyvenv.cfg`` or, for
-    a pyenv shim, the version pyenv picks. An interpreter Warden cannot place counts as one
-    that cannot."""
+    guard: the kernel's own (same file or same venv), or a Python Warden knows is one
+    (``_known_python``) whose version it reads as 3.8 or later from its real file's name
+    (``python3.11``) or its venv's ``pyvenv.cfg``; or a pyenv shim, by the version pyenv
+    picks. An interpreter Warden cannot place counts as one that cannot, and so does a
+    program that is a Python by its name alone (fix67pyname: a copy of /usr/bin/env named
+    ``python3.11`` runs ``-i PY -m pip install`` with an empty environment): it is read as a
+    guardless Python, its code read and its installs refused."""
     if not path:
         return False
     real = os.path.realpath(path)
-    if real in _kernel_interpreters():
+    kernel = _kernel_interpreters()
+    if real in kernel:
         return True
     named = [_name_version(os.path.basename(p)) for p in (path, real)]
     if any(v is not None and v < (3, 8) for v in named):
         return False  # `python2`, a `python3.7` (a pyenv shim by that name too)
+    shim = pyenv_names(real, env) is not None
+    if not shim and not _known_python(path, real, kernel):
+        return False
     versions = [named[1] or _venv_version(path)]
     if versions == [None]:
         versions = _pyenv_versions(real, env)
     return bool(versions) and all(v is not None and v >= (3, 8) for v in versions)
+
+
+def _known_python(path: str, real: str, kernel: Set[str]) -> bool:
+    """Whether the program at ``path`` is a Python by its file, not its name
+    (``commands._known_as``, the rule shells, env and wrappers have): the machine's, or the
+    same file as or a byte-identical copy of the kernel's interpreter (``kernel``: its files),
+    the machine's program of its name, or its venv's ``home`` Python (``python -m venv
+    --copies``). A user's own installation (a conda or uv-managed Python the kernel does not
+    run) is none: Warden cannot tell it from any other file so named."""
+    from . import commands
+
+    home = _venv_home(path)
+    names = dict.fromkeys(os.path.basename(p) for p in (path, real))
+    homes = tuple(os.path.join(home, n) for n in names) if home else ()
+    return commands._known_as(path, os.path.basename(real), tuple(sorted(kernel)), homes)
+
+
+def _venv_home(path: str) -> str:
+    """The ``home`` folder the ``pyvenv.cfg`` above a program names ('' none)."""
+    cfg = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(path))), "pyvenv.cfg")
+    try:
+        with open(cfg, encoding="utf-8") as fh:
+            match = _CFG_HOME.search(fh.read(65536))
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return match.group(1).strip() if match and os.path.isabs(match.group(1).strip()) else ""
 
 
 def _name_version(name: str) -> Optional[Tuple[int, int]]:
