@@ -46,6 +46,15 @@ export function argvLine(words: ReadonlyArray<string | null>): string {
     .join(' ');
 }
 
+/**
+ * Before the line an argv start stands for: a program's argv start reads what its start
+ * hands it (`subprocess.run(argv, input=CMDS)`), which the kernel never reads as settled (red
+ * team 55a R55a-1: `choom -n 0 -- script` started so runs its input as commands;
+ * commands.py `_INPUT_SETTLED`): a no-op command given an input says so to the line's
+ * reading (src/deps/commands.ts `GIVES_INPUT`), as the kernel's argv reading does.
+ */
+export const ARGV_INPUT = ': <&0; ';
+
 /** A word as the shell reads it back: plain, or single-quoted. */
 export function shellQuote(word: string): string {
   return PLAIN_WORD.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;

@@ -14,7 +14,7 @@ import {
   sequenceElements,
   UNDECODABLE
 } from './syntax';
-import { argvLine, shellQuote } from './codestarts';
+import { ARGV_INPUT, argvLine, shellQuote } from './codestarts';
 import { IPYTHON_SHELL, OS_ENVIRON } from './paths';
 import {
   argument,
@@ -184,10 +184,10 @@ function processCommand(site: CallSite, ctx: RuleContext): void {
       ? words[0]
       : argvLine([exe, '-c', ...words])
     : exe !== undefined
-      ? argvLine([exe, ...words.slice(1)])
+      ? ARGV_INPUT + argvLine([exe, ...words.slice(1)])
       : typeof command === 'string'
         ? command
-        : argvLine(command);
+        : ARGV_INPUT + argvLine(command);
   if (line !== null && line !== undefined) {
     pushStart(ctx, cmd, 'shell', line);
   }
@@ -244,7 +244,7 @@ function osStart(name: string): CallCheck {
       return;
     }
     const line = argvLine(words as Array<string | null>);
-    pushStart(ctx, program, 'shell', [...assignments, line].join(' '));
+    pushStart(ctx, program, 'shell', ARGV_INPUT + [...assignments, line].join(' '));
   };
 }
 
