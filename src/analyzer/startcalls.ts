@@ -244,7 +244,12 @@ function osStart(name: string): CallCheck {
       return;
     }
     const line = argvLine(words as Array<string | null>);
-    pushStart(ctx, program, 'shell', ARGV_INPUT + [...assignments, line].join(' '));
+    pushStart(
+      ctx,
+      program,
+      'shell',
+      ARGV_INPUT + [...assignments, line].join(' ')
+    );
   };
 }
 

@@ -14,10 +14,7 @@ The table's own launchers take the same path: ``chrt -o 0 script -q /dev/null``,
 -c 0 ...``, ``ionice -c3 ...`` with a pipe or redirection were refused on main and run today.
 """
 
-import shlex
-
 import pytest
-
 from launched import installed
 
 STDIN = {
