@@ -23,6 +23,10 @@ export interface CodeStart {
   from: number;
   to: number;
   expansions?: 1;
+  /** An argv start (`subprocess.run(argv)`, `os.exec*`, `os.spawn*`): it reads what its start
+   * hands it (`input=CMDS`), never a settled input (red team 55a; the kernel's
+   * `_INPUT_SETTLED`, src/deps/commands.ts `inputSettled`). */
+  input?: 1;
 }
 
 /** A parameter no line sets: a word of an argv list that is not a constant (`pkg` in
@@ -45,15 +49,6 @@ export function argvLine(words: ReadonlyArray<string | null>): string {
     )
     .join(' ');
 }
-
-/**
- * Before the line an argv start stands for: a program's argv start reads what its start
- * hands it (`subprocess.run(argv, input=CMDS)`), which the kernel never reads as settled (red
- * team 55a R55a-1: `choom -n 0 -- script` started so runs its input as commands;
- * commands.py `_INPUT_SETTLED`): a no-op command given an input says so to the line's
- * reading (src/deps/commands.ts `GIVES_INPUT`), as the kernel's argv reading does.
- */
-export const ARGV_INPUT = ': <&0; ';
 
 /** A word as the shell reads it back: plain, or single-quoted. */
 export function shellQuote(word: string): string {
@@ -78,7 +73,8 @@ export function startTexts(
           text: s.text,
           offset: s.from,
           extent,
-          ...(s.expansions ? { expansions: s.expansions } : {})
+          ...(s.expansions ? { expansions: s.expansions } : {}),
+          ...(s.input ? { input: s.input } : {})
         }
       ];
     }

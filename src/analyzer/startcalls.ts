@@ -14,7 +14,7 @@ import {
   sequenceElements,
   UNDECODABLE
 } from './syntax';
-import { ARGV_INPUT, argvLine, shellQuote } from './codestarts';
+import { argvLine, shellQuote } from './codestarts';
 import { IPYTHON_SHELL, OS_ENVIRON } from './paths';
 import {
   argument,
@@ -55,9 +55,17 @@ function pushStart(
   ctx: RuleContext,
   at: SyntaxNode,
   kind: 'shell' | 'unreadable',
-  text: string
+  text: string,
+  argv = false
 ): void {
-  ctx.starts.push({ kind, text, from: at.from, to: at.to });
+  // an argv start reads what its start hands it: no settled input (red team 55a)
+  ctx.starts.push({
+    kind,
+    text,
+    from: at.from,
+    to: at.to,
+    ...(argv ? { input: 1 } : {})
+  });
 }
 
 /**
@@ -184,12 +192,12 @@ function processCommand(site: CallSite, ctx: RuleContext): void {
       ? words[0]
       : argvLine([exe, '-c', ...words])
     : exe !== undefined
-      ? ARGV_INPUT + argvLine([exe, ...words.slice(1)])
+      ? argvLine([exe, ...words.slice(1)])
       : typeof command === 'string'
         ? command
-        : ARGV_INPUT + argvLine(command);
+        : argvLine(command);
   if (line !== null && line !== undefined) {
-    pushStart(ctx, cmd, 'shell', line);
+    pushStart(ctx, cmd, 'shell', line, !shell);
   }
 }
 
@@ -244,12 +252,7 @@ function osStart(name: string): CallCheck {
       return;
     }
     const line = argvLine(words as Array<string | null>);
-    pushStart(
-      ctx,
-      program,
-      'shell',
-      ARGV_INPUT + [...assignments, line].join(' ')
-    );
+    pushStart(ctx, program, 'shell', [...assignments, line].join(' '), true);
   };
 }
 

@@ -654,12 +654,15 @@ export interface FoundInstall {
 /**
  * The installs in a shell string (`offset`: where `text` starts in its cell or file), or one
  * unreadable request when the command cannot be read. `env`: what the installer inherits.
+ * `argv`: the line an argv start stands for (`subprocess.run(argv)`), whose input is what
+ * its start hands it (`input=`): never settled (red team 55a, as the kernel's argv reading).
  */
 export function shellInstalls(
   text: string,
   offset: number,
   env: Readonly<Record<string, string>>,
-  context: CommandContext
+  context: CommandContext,
+  argv = false
 ): FoundInstall[] {
   const kept = startEnv;
   const keptNames = startNames;
@@ -667,7 +670,7 @@ export function shellInstalls(
     startEnv = shellCodeOnly(env);
     startNames = Object.keys(env);
     // the line Warden decides: its commands given no input read the shell's (`inputSettled`)
-    inputSettled = !GIVES_INPUT.test(text);
+    inputSettled = !argv && !GIVES_INPUT.test(text);
     return shellInvocations(text, offset, 0).flatMap(([inv, from, to]) => {
       return requestsOf(inv, env, context).map(request => ({
         request,
