@@ -787,9 +787,17 @@ function settledInput(stdin: string): boolean {
  * word's start unless that input is settled (R54c-1: `jupyter nbconvert --to script`). The
  * kernel's `_word_input`.
  */
+/** jupyter_core's command and the subcommands it execs: the kernel's `_JUPYTER_TOOL`. */
+const JUPYTER_TOOL = /^jupyter(-[\w.-]+)?$/;
+
 function wordInput(program: string, stdin: string): string | null {
   const name = basename(program);
   if (tabled(name) || isInterpreter(name) || shellValues.BUILTINS.has(name)) {
+    return null;
+  }
+  if (JUPYTER_TOOL.test(name)) {
+    // Jupyter's own tools start no word's program with their input: `jupyter SUB` execs
+    // `jupyter-SUB` with its words, an argv start (R54c-1: `--to script`)
     return null;
   }
   return tableLaunches(name) || !settledInput(stdin) ? stdin : null;

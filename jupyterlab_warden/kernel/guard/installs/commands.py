@@ -4629,6 +4629,11 @@ def _refuse_unread(
     _refuse_environment_folders(program, env or {})
 
 
+# jupyter_core's command and the subcommands it execs (`jupyter nbconvert` runs
+# `jupyter-nbconvert` by os.execvp): `_word_input`
+_JUPYTER_TOOL = re.compile(r"^jupyter(-[\w.-]+)?$")
+
+
 def _word_input(program: str, stdin: str, unknown: bool) -> Optional[str]:
     """What a word among ``program``'s words, read as a start, reads on its input: ``stdin``
     (the start's) for a command in command position, None for a word that only may name one
@@ -4643,6 +4648,11 @@ def _word_input(program: str, stdin: str, unknown: bool) -> Optional[str]:
     interpreter's are its code's, a builtin's the shell's."""
     name = program_name(program)
     if not unknown or interpreters.language(name) is not None or name in shell_values.BUILTINS:
+        return None
+    if _JUPYTER_TOOL.match(name):
+        # Jupyter's own tools start no word's program with their input: `jupyter SUB` execs
+        # `jupyter-SUB` with its words (an argv start in a guarded Python, never settled), and
+        # `jupyter-nbconvert --to script` must not refuse there (R54c-1)
         return None
     if shell_runners.launches(name) or not _input_settled(stdin):
         return stdin
