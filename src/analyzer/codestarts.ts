@@ -23,6 +23,10 @@ export interface CodeStart {
   from: number;
   to: number;
   expansions?: 1;
+  /** An argv start (`subprocess.run(argv)`, `os.exec*`, `os.spawn*`): it reads what its start
+   * hands it (`input=CMDS`), never a settled input (red team 55a; the kernel's
+   * `_INPUT_SETTLED`, src/deps/commands.ts `inputSettled`). */
+  input?: 1;
 }
 
 /** A parameter no line sets: a word of an argv list that is not a constant (`pkg` in
@@ -69,7 +73,8 @@ export function startTexts(
           text: s.text,
           offset: s.from,
           extent,
-          ...(s.expansions ? { expansions: s.expansions } : {})
+          ...(s.expansions ? { expansions: s.expansions } : {}),
+          ...(s.input ? { input: s.input } : {})
         }
       ];
     }

@@ -55,9 +55,17 @@ function pushStart(
   ctx: RuleContext,
   at: SyntaxNode,
   kind: 'shell' | 'unreadable',
-  text: string
+  text: string,
+  argv = false
 ): void {
-  ctx.starts.push({ kind, text, from: at.from, to: at.to });
+  // an argv start reads what its start hands it: no settled input (red team 55a)
+  ctx.starts.push({
+    kind,
+    text,
+    from: at.from,
+    to: at.to,
+    ...(argv ? { input: 1 } : {})
+  });
 }
 
 /**
@@ -189,7 +197,7 @@ function processCommand(site: CallSite, ctx: RuleContext): void {
         ? command
         : argvLine(command);
   if (line !== null && line !== undefined) {
-    pushStart(ctx, cmd, 'shell', line);
+    pushStart(ctx, cmd, 'shell', line, !shell);
   }
 }
 
@@ -244,7 +252,7 @@ function osStart(name: string): CallCheck {
       return;
     }
     const line = argvLine(words as Array<string | null>);
-    pushStart(ctx, program, 'shell', [...assignments, line].join(' '));
+    pushStart(ctx, program, 'shell', [...assignments, line].join(' '), true);
   };
 }
 

@@ -366,20 +366,23 @@ function refuseUnread(
     refuseHandedText(program, args);
   }
   const words = [program, ...args];
+  // what a word read as a start reads on its input (red team 55a): `wordInput`
+  const inputOf = wordInput(program, stdin);
   for (let j = 0; j < words.length; j++) {
+    const given = j === 0 ? stdin : inputOf;
     // the variables it starts with (R13-15: PERL5OPT, NODE_OPTIONS): the start's
     // environment and the line's assignments
     const why = refusedCode(
       words[j],
       words.slice(j + 1),
       { ...startEnv, ...env },
-      j === 0,
+      given !== null,
       stdin === 'decided'
     );
     if (why) {
       throw new Unreadable(why);
     }
-    refuseStarted(basename(words[j]), words, j, env);
+    refuseStarted(basename(words[j]), words, j, env, given);
     if (j > 0) {
       refuseOperandPython(program, words.slice(j), env);
       refuseOperandWord(program, words[j]);
@@ -510,7 +513,8 @@ function refuseStarted(
   name: string,
   words: string[],
   j: number,
-  env: Readonly<Record<string, string>>
+  env: Readonly<Record<string, string>>,
+  stdin: string | null = 'unknown'
 ): void {
   // the variables it starts with: the start's environment and the line's assignments
   const reading = readRunner(
@@ -518,13 +522,14 @@ function refuseStarted(
     words.slice(j + 1),
     { ...startEnv, ...env },
     startFolder,
-    j === 0
+    j === 0 || stdin !== null
   );
   if (reading === null) {
     if (j > 0 && STARTERS.has(name)) {
-      // a shell or launcher word among an unknown program's words (`dpkg -s bash`): may be
-      // no start at all, read as one with no input of its own
-      refuseInnerStart(name, words.slice(j), env, 'decided');
+      // a shell or launcher word among a program's words: `dpkg -s bash` may be no start at
+      // all, read as one with no input of its own; `choom -n 0 -- bash -s` with choom's
+      // input (R55a-2)
+      refuseInnerStart(name, words.slice(j), env, stdin ?? 'decided');
     }
     return;
   }
@@ -649,18 +654,23 @@ export interface FoundInstall {
 /**
  * The installs in a shell string (`offset`: where `text` starts in its cell or file), or one
  * unreadable request when the command cannot be read. `env`: what the installer inherits.
+ * `argv`: the line an argv start stands for (`subprocess.run(argv)`), whose input is what
+ * its start hands it (`input=`): never settled (red team 55a, as the kernel's argv reading).
  */
 export function shellInstalls(
   text: string,
   offset: number,
   env: Readonly<Record<string, string>>,
-  context: CommandContext
+  context: CommandContext,
+  argv = false
 ): FoundInstall[] {
   const kept = startEnv;
   const keptNames = startNames;
   try {
     startEnv = shellCodeOnly(env);
     startNames = Object.keys(env);
+    // the line Warden decides: its commands given no input read the shell's (`inputSettled`)
+    inputSettled = !argv && !GIVES_INPUT.test(text);
     return shellInvocations(text, offset, 0).flatMap(([inv, from, to]) => {
       return requestsOf(inv, env, context).map(request => ({
         request,
@@ -675,6 +685,7 @@ export function shellInstalls(
   } finally {
     startEnv = kept;
     startNames = keptNames;
+    inputSettled = false;
   }
 }
 
@@ -744,6 +755,53 @@ function refuseShellScript(program: string, env: Record<string, string>): void {
 /** The environment the start is given, only the variables a shell takes code from (the
  * reading's own `env` holds only the line's assignments). */
 let startEnv: Record<string, string> = {};
+
+/**
+ * Whether a command its line gives no input of its own ('unknown') reads a SETTLED input (red
+ * team 55a R55a-1, R55a-2): only while a shell line with no input given anywhere on it is read
+ * at the top (`shellInstalls`), for its commands and the lines they run in turn; a program's
+ * argv start reads what its start hands it (`subprocess.run(argv, input=CMDS)`): never; nor
+ * anything a command with a pipe or redirection runs (`simple` clears it). The kernel's
+ * `_INPUT_SETTLED`.
+ */
+let inputSettled = false;
+
+/**
+ * An input a line gives a command anywhere on it, as written (a quoted `|` counts too: fail
+ * closed): a pipe, an input redirection (`<`, `<<`, `<<<`, `<&`), a process substitution's
+ * (`>(CMD)`), a coprocess. A group's redirection (`{ CMD; } < f`, `done < f`) reaches the
+ * commands inside. The kernel's `_GIVES_INPUT`.
+ */
+const GIVES_INPUT = /[<|]|>\(|\bcoproc\b/;
+
+/** Whether a start reading `stdin` reads input no one handed it. The kernel's `_input_settled`. */
+function settledInput(stdin: string): boolean {
+  return stdin === 'decided' || (stdin === 'unknown' && inputSettled);
+}
+
+/**
+ * What a word among `program`'s words, read as a start, reads on its input: `stdin` for a
+ * command in command position, null for a word that only may name one (red team 55a). A
+ * launcher with no table (`chrt -o 0 CMD`) starts its command with its input, as the wrappers
+ * (`nice CMD`) do; a program with no table (`choom -n 0 -- CMD`) may hand its input to the
+ * word's start unless that input is settled (R54c-1: `jupyter nbconvert --to script`). The
+ * kernel's `_word_input`.
+ */
+/** jupyter_core's command and the subcommands it execs: the kernel's `_JUPYTER_TOOL`. */
+const JUPYTER_TOOL = /^jupyter(-[\w.-]+)?$/;
+
+function wordInput(program: string, stdin: string): string | null {
+  const name = basename(program);
+  if (tabled(name) || isInterpreter(name) || shellValues.BUILTINS.has(name)) {
+    return null;
+  }
+  if (JUPYTER_TOOL.test(name)) {
+    // Jupyter's own tools start no word's program with their input: `jupyter SUB` execs
+    // `jupyter-SUB` with its words, an argv start (R54c-1: `--to script`)
+    return null;
+  }
+  return tableLaunches(name) || !settledInput(stdin) ? stdin : null;
+}
 /** The names of the environment the start is given: what `env -i` drops (`emptyEnvironment`). */
 let startNames: readonly string[] = [];
 
@@ -967,6 +1025,15 @@ function shellInvocations(
     throw new Unreadable('shell commands nested too deeply');
   }
   refuseShellCode('the shell', env);
+  if (GIVES_INPUT.test(script) && inputSettled) {
+    // a nested line that gives an input itself (`bash -c '... | CMD'`)
+    inputSettled = false;
+    try {
+      return shellInvocations(script, offset, depth, span, env, state);
+    } finally {
+      inputSettled = true;
+    }
+  }
   const line = state ?? new LineState(false, env);
   const masked = maskedLine(script, line);
   if (masked === null) {
@@ -2634,6 +2701,26 @@ function basename(word: string): string {
 }
 
 function simple(
+  argvIn: string[],
+  envIn: Record<string, string>,
+  depth: number,
+  span?: [number, number],
+  stdin = 'unknown'
+): Invocation[] {
+  if (settledInput(stdin) || !inputSettled) {
+    return simpleStart(argvIn, envIn, depth, span, stdin);
+  }
+  // a pipe, `<`, a here-doc or descriptor: what this command runs reads it too (`cat c.txt |
+  // bash -c 'choom -n 0 -- script'`), red team 55a
+  inputSettled = false;
+  try {
+    return simpleStart(argvIn, envIn, depth, span, stdin);
+  } finally {
+    inputSettled = true;
+  }
+}
+
+function simpleStart(
   argvIn: string[],
   envIn: Record<string, string>,
   depth: number,

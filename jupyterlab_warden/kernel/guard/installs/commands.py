@@ -25,7 +25,7 @@ import shutil
 import stat
 import sys
 import time
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Set, Tuple
 
 from ...environ import (
@@ -415,6 +415,28 @@ def _side_start(path: str, env: Dict[str, str], depth: int, via: str) -> None:
 _SHELL_WORDS: ContextVar[bool] = ContextVar("warden_shell_words", default=False)
 
 
+# Whether a command its line gives no input of its own (stdin "unknown") reads a SETTLED input
+# (red team 55a R55a-1, R55a-2): only while a shell line Warden decides is read at the top
+# (``shell_invocations``), for its commands with no pipe, `<`, here-doc or descriptor before
+# them, and the lines they run in turn. A program's argv start reads what its start hands it
+# (``subprocess.run(argv, input=CMDS)``), which no start event carries: never settled; nor is
+# anything a command with a pipe or redirection runs (``_simple`` clears it).
+_INPUT_SETTLED: ContextVar[bool] = ContextVar("warden_input_settled", default=False)
+
+
+# an input a line gives a command anywhere on it, as written (quotes not read, so a quoted `|`
+# counts too: fail closed): a pipe, any redirection of an input (`<`, `<<`, `<<<`, `0<>`,
+# `<&`), a process substitution's (`>(CMD)` reads a pipe), a coprocess (its input is the
+# shell's pipe). A group's redirection (`{ CMD; } < f`, `while ...; done < f`, `f < c.txt`)
+# reaches the commands inside, which the line's per-command reading does not carry.
+_GIVES_INPUT = re.compile(r"[<|]|>\(|\bcoproc\b")
+
+
+def _input_settled(stdin: str) -> bool:
+    """Whether a start reading ``stdin`` reads input no one handed it as commands."""
+    return stdin == "decided" or (stdin == "unknown" and _INPUT_SETTLED.get())
+
+
 # programs a script magic may start that read their stdin as Python: the child interpreter
 # carries the guard (launch environment), which decides the body itself
 _PYTHONS = re.compile(r"^(python(\d+(\.\d+)?)?[dmu]?|pypy\d*(\.\d+)?|ipython\d*)$")
@@ -667,6 +689,14 @@ def shell_invocations(
     updates. With the installs of the program files the line may run unnamed (``_side_start``)."""
     line = state or _LineState(False, env or {})
     aliases = _LINE_ALIASES.set(_LINE_ALIASES.get())  # the reading sets its own: restored
+    # the line Warden decides (the outermost reading) with no input given anywhere on it: its
+    # commands read the shell's, settled as far as Warden reads (_INPUT_SETTLED); a nested
+    # line keeps its reading's, or unsettles it where it gives an input itself
+    given = _GIVES_INPUT.search(script) is not None
+    if _SIDE_STARTS.get() is None or given:
+        settled: Optional[Token] = _INPUT_SETTLED.set(not given)
+    else:
+        settled = None
     # a line read at the top starts with cdable_vars off; a nested reading (`eval`) sets its
     # shell's option, which holds after it
     cdable = _CDABLE_VARS.set(False) if not depth else None
@@ -677,6 +707,8 @@ def shell_invocations(
         _LINE_ALIASES.reset(aliases)
         if cdable is not None:
             _CDABLE_VARS.reset(cdable)
+        if settled is not None:
+            _INPUT_SETTLED.reset(settled)
     _hand_up_writes(line)
     return found + side
 
@@ -2637,6 +2669,20 @@ def _named_file(program: str, name: str, env: Dict[str, str]) -> Tuple[str, str]
 def _simple(
     argv: List[str], env: Dict[str, str], depth: int, stdin: str = "unknown"
 ) -> List[Invocation]:
+    if _input_settled(stdin) or not _INPUT_SETTLED.get():
+        return _simple_start(argv, env, depth, stdin)
+    # a pipe, `<`, a here-doc or descriptor: what this command runs reads it too (`cat c.txt
+    # | bash -c 'choom -n 0 -- script'`), red team 55a
+    token = _INPUT_SETTLED.set(False)
+    try:
+        return _simple_start(argv, env, depth, stdin)
+    finally:
+        _INPUT_SETTLED.reset(token)
+
+
+def _simple_start(
+    argv: List[str], env: Dict[str, str], depth: int, stdin: str = "unknown"
+) -> List[Invocation]:
     env = dict(env)
     i = 0
     while i < len(argv) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", argv[i]):
@@ -4590,6 +4636,11 @@ def _refuse_unread(
     if unknown:
         _refuse_handed_text(program, args, env or {})
     words = [program] + list(args)
+    # what a word read as a start reads on its input (red team 55a): a launcher's command, or
+    # a word of a program Warden has no table for whose input is handed to it, reads the
+    # start's; only a word of such a program with a settled input reads none (`jupyter
+    # nbconvert --to script`, `man bash`: R54c-1)
+    input_of = _word_input(program, stdin, unknown)
     for j, word in enumerate(words):
         name = program_name(word)
         if interpreters.language(name) is None and "/" in word:
@@ -4597,16 +4648,47 @@ def _refuse_unread(
         # the variables it starts with (R13-15: PERL5OPT, NODE_OPTIONS): the start's
         # environment and the line's assignments
         started = {**dict(_START_ENV.get()), **(env or {})}
+        given = stdin if j == 0 else input_of
         why = interpreters.refused(
-            name, words[j + 1 :], _script_text, started, j == 0, stdin == "decided"
+            name, words[j + 1 :], _script_text, started, given is not None, stdin == "decided"
         )
         if why:
             raise Unreadable(why)
-        _refuse_started(name, words, j, env or {})
+        _refuse_started(name, words, j, env or {}, given)
         if j and unknown:
             _refuse_operand_python(program, name, words[j:], env or {}, stdin)
             _refuse_operand_start(program, words[j:], env or {})
     _refuse_environment_folders(program, env or {})
+
+
+# jupyter_core's command and the subcommands it execs (`jupyter nbconvert` runs
+# `jupyter-nbconvert` by os.execvp): `_word_input`
+_JUPYTER_TOOL = re.compile(r"^jupyter(-[\w.-]+)?$")
+
+
+def _word_input(program: str, stdin: str, unknown: bool) -> Optional[str]:
+    """What a word among ``program``'s words, read as a start, reads on its input: ``stdin``
+    (the start's) for a command in command position, None for a word that only may name one
+    and reads no input of its own (red team 55a R55a-1, R55a-2). A launcher with no table
+    (`chrt -o 0 CMD`, `taskset`, `ionice`: schema/shell-runners.json `launchers`) starts its
+    command with its input, as the wrappers Warden unwraps do (`nice CMD`, `timeout 5 CMD`):
+    one rule, whatever the input. A program Warden has no table for (`choom -n 0 -- CMD`,
+    `jupyter nbconvert --to script`) may hand its input to the word's start, unless that
+    input is settled (``_input_settled``: no pipe, `<` or here-doc on the line, not a program's
+    argv start, which ``input=`` may feed): then a word is read with none (R54c-1, `man bash`).
+    A tabled program's words start only what its table says (``reading.commands``), an
+    interpreter's are its code's, a builtin's the shell's."""
+    name = program_name(program)
+    if not unknown or interpreters.language(name) is not None or name in shell_values.BUILTINS:
+        return None
+    if _JUPYTER_TOOL.match(name):
+        # Jupyter's own tools start no word's program with their input: `jupyter SUB` execs
+        # `jupyter-SUB` with its words (an argv start in a guarded Python, never settled), and
+        # `jupyter-nbconvert --to script` must not refuse there (R54c-1)
+        return None
+    if shell_runners.launches(name) or not _input_settled(stdin):
+        return stdin
+    return None
 
 
 def _refuse_handed_text(program: str, args: List[str], env: Dict[str, str]) -> None:
@@ -5032,22 +5114,31 @@ _OPERAND_FILES: ContextVar[frozenset] = ContextVar("warden_operand_files", defau
 _STARTERS = SHELLS | WRAPPERS | SHELL_STRING_RUNNERS | {"eval", "xargs"}
 
 
-def _refuse_started(name: str, words: List[str], j: int, env: Dict[str, str]) -> None:
+def _refuse_started(
+    name: str, words: List[str], j: int, env: Dict[str, str], stdin: Optional[str] = "unknown"
+) -> None:
     """What ``words[j]`` (``name``) runs, read in full: shell text a program of
     schema/shell-runners.json hands to ``sh -c`` (``script -c``, git's ``!`` aliases, tar's
     ``--checkpoint-action=exec=``) as a line of its own, a command it starts (``flock F CMD``,
     ``find -exec CMD ;``) or a shell or wrapper named among the words as a start of its own.
     An installer found there is refused (the outer program is not read), and so is an
-    expansion the inner shell resolves (``u$@v``: red team 13 R13-5)."""
+    expansion the inner shell resolves (``u$@v``: red team 13 R13-5). ``stdin``: what the
+    start reads on its input (``_word_input``); None: a word that only may name a start, read
+    with no input of its own (red team 55a)."""
     # the variables it starts with: the start's environment and the line's assignments
     reading = shell_runners.read(
-        name, words[j + 1 :], {**dict(_START_ENV.get()), **env}, current_folder(), j == 0
+        name,
+        words[j + 1 :],
+        {**dict(_START_ENV.get()), **env},
+        current_folder(),
+        j == 0 or stdin is not None,
     )
     if reading is None:
         if j and name in _STARTERS:
-            # a shell or launcher word among an unknown program's words (`dpkg -s bash`): may be
-            # no start at all, read as one with no input of its own
-            _refuse_inner_start(name, words[j:], env, "decided")
+            # a shell or launcher word among a program's words: `dpkg -s bash` may be no start
+            # at all, read as one with no input of its own; `choom -n 0 -- bash -s` with
+            # choom's input (R55a-2)
+            _refuse_inner_start(name, words[j:], env, stdin or "decided")
         return
     if reading.refused:
         # say whose word it is: `man script` refused as "script ..." names a program the user
