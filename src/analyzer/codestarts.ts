@@ -23,10 +23,6 @@ export interface CodeStart {
   from: number;
   to: number;
   expansions?: 1;
-  /** An argv start (`subprocess.run(argv)`, `os.exec*`, `os.spawn*`): it reads what its start
-   * hands it (`input=CMDS`), never a settled input (red team 55a; the kernel's
-   * `_INPUT_SETTLED`, src/deps/commands.ts `inputSettled`). */
-  input?: 1;
 }
 
 /** A parameter no line sets: a word of an argv list that is not a constant (`pkg` in
@@ -73,8 +69,7 @@ export function startTexts(
           text: s.text,
           offset: s.from,
           extent,
-          ...(s.expansions ? { expansions: s.expansions } : {}),
-          ...(s.input ? { input: s.input } : {})
+          ...(s.expansions ? { expansions: s.expansions } : {})
         }
       ];
     }

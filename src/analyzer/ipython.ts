@@ -29,7 +29,6 @@ export interface ShellText {
   stdin?: 'decided';
   extent?: { from: number; to: number };
   expansions?: 1 | 2;
-  input?: 1; // an argv start's line: no settled input (codestarts.ts `CodeStart.input`)
 }
 
 /** The Python IPython builds from an autocall escape line (`;f a b` is `f("a b")`, `,f a b`

@@ -55,17 +55,9 @@ function pushStart(
   ctx: RuleContext,
   at: SyntaxNode,
   kind: 'shell' | 'unreadable',
-  text: string,
-  argv = false
+  text: string
 ): void {
-  // an argv start reads what its start hands it: no settled input (red team 55a)
-  ctx.starts.push({
-    kind,
-    text,
-    from: at.from,
-    to: at.to,
-    ...(argv ? { input: 1 } : {})
-  });
+  ctx.starts.push({ kind, text, from: at.from, to: at.to });
 }
 
 /**
@@ -197,7 +189,7 @@ function processCommand(site: CallSite, ctx: RuleContext): void {
         ? command
         : argvLine(command);
   if (line !== null && line !== undefined) {
-    pushStart(ctx, cmd, 'shell', line, !shell);
+    pushStart(ctx, cmd, 'shell', line);
   }
 }
 
@@ -252,7 +244,7 @@ function osStart(name: string): CallCheck {
       return;
     }
     const line = argvLine(words as Array<string | null>);
-    pushStart(ctx, program, 'shell', [...assignments, line].join(' '), true);
+    pushStart(ctx, program, 'shell', [...assignments, line].join(' '));
   };
 }
 

@@ -654,23 +654,18 @@ export interface FoundInstall {
 /**
  * The installs in a shell string (`offset`: where `text` starts in its cell or file), or one
  * unreadable request when the command cannot be read. `env`: what the installer inherits.
- * `argv`: the line an argv start stands for (`subprocess.run(argv)`), whose input is what
- * its start hands it (`input=`): never settled (red team 55a, as the kernel's argv reading).
  */
 export function shellInstalls(
   text: string,
   offset: number,
   env: Readonly<Record<string, string>>,
-  context: CommandContext,
-  argv = false
+  context: CommandContext
 ): FoundInstall[] {
   const kept = startEnv;
   const keptNames = startNames;
   try {
     startEnv = shellCodeOnly(env);
     startNames = Object.keys(env);
-    // the line Warden decides: its commands given no input read the shell's (`inputSettled`)
-    inputSettled = !argv && !GIVES_INPUT.test(text);
     return shellInvocations(text, offset, 0).flatMap(([inv, from, to]) => {
       return requestsOf(inv, env, context).map(request => ({
         request,
@@ -685,7 +680,6 @@ export function shellInstalls(
   } finally {
     startEnv = kept;
     startNames = keptNames;
-    inputSettled = false;
   }
 }
 
@@ -757,35 +751,13 @@ function refuseShellScript(program: string, env: Record<string, string>): void {
 let startEnv: Record<string, string> = {};
 
 /**
- * Whether a command its line gives no input of its own ('unknown') reads a SETTLED input (red
- * team 55a R55a-1, R55a-2): only while a shell line with no input given anywhere on it is read
- * at the top (`shellInstalls`), for its commands and the lines they run in turn; a program's
- * argv start reads what its start hands it (`subprocess.run(argv, input=CMDS)`): never; nor
- * anything a command with a pipe or redirection runs (`simple` clears it). The kernel's
- * `_INPUT_SETTLED`.
- */
-let inputSettled = false;
-
-/**
- * An input a line gives a command anywhere on it, as written (a quoted `|` counts too: fail
- * closed): a pipe, an input redirection (`<`, `<<`, `<<<`, `<&`), a process substitution's
- * (`>(CMD)`), a coprocess. A group's redirection (`{ CMD; } < f`, `done < f`) reaches the
- * commands inside. The kernel's `_GIVES_INPUT`.
- */
-const GIVES_INPUT = /[<|]|>\(|\bcoproc\b/;
-
-/** Whether a start reading `stdin` reads input no one handed it. The kernel's `_input_settled`. */
-function settledInput(stdin: string): boolean {
-  return stdin === 'decided' || (stdin === 'unknown' && inputSettled);
-}
-
-/**
  * What a word among `program`'s words, read as a start, reads on its input: `stdin` for a
  * command in command position, null for a word that only may name one (red team 55a). A
  * launcher with no table (`chrt -o 0 CMD`) starts its command with its input, as the wrappers
- * (`nice CMD`) do; a program with no table (`choom -n 0 -- CMD`) may hand its input to the
- * word's start unless that input is settled (R54c-1: `jupyter nbconvert --to script`). The
- * kernel's `_word_input`.
+ * (`nice CMD`) do; so may a program with no table (`choom -n 0 -- CMD`): no input is settled
+ * (the kernel's `!cmd` reads a pipe as `subprocess.run(LINE, shell=True, input=CMDS)` does),
+ * except Jupyter's own tools' (R54c-1: `jupyter nbconvert --to script`). The kernel's
+ * `_word_input`.
  */
 /** jupyter_core's command and the subcommands it execs: the kernel's `_JUPYTER_TOOL`. */
 const JUPYTER_TOOL = /^jupyter(-[\w.-]+)?$/;
@@ -800,7 +772,7 @@ function wordInput(program: string, stdin: string): string | null {
     // `jupyter-SUB` with its words, an argv start (R54c-1: `--to script`)
     return null;
   }
-  return tableLaunches(name) || !settledInput(stdin) ? stdin : null;
+  return stdin;
 }
 /** The names of the environment the start is given: what `env -i` drops (`emptyEnvironment`). */
 let startNames: readonly string[] = [];
@@ -1025,15 +997,6 @@ function shellInvocations(
     throw new Unreadable('shell commands nested too deeply');
   }
   refuseShellCode('the shell', env);
-  if (GIVES_INPUT.test(script) && inputSettled) {
-    // a nested line that gives an input itself (`bash -c '... | CMD'`)
-    inputSettled = false;
-    try {
-      return shellInvocations(script, offset, depth, span, env, state);
-    } finally {
-      inputSettled = true;
-    }
-  }
   const line = state ?? new LineState(false, env);
   const masked = maskedLine(script, line);
   if (masked === null) {
@@ -2701,26 +2664,6 @@ function basename(word: string): string {
 }
 
 function simple(
-  argvIn: string[],
-  envIn: Record<string, string>,
-  depth: number,
-  span?: [number, number],
-  stdin = 'unknown'
-): Invocation[] {
-  if (settledInput(stdin) || !inputSettled) {
-    return simpleStart(argvIn, envIn, depth, span, stdin);
-  }
-  // a pipe, `<`, a here-doc or descriptor: what this command runs reads it too (`cat c.txt |
-  // bash -c 'choom -n 0 -- script'`), red team 55a
-  inputSettled = false;
-  try {
-    return simpleStart(argvIn, envIn, depth, span, stdin);
-  } finally {
-    inputSettled = true;
-  }
-}
-
-function simpleStart(
   argvIn: string[],
   envIn: Record<string, string>,
   depth: number,

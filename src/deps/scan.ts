@@ -119,14 +119,12 @@ function shellTextInstalls(
     request.problems.push({ text: s.text, place: context.place });
     return [{ request, from: s.offset, to: s.offset + 1 }];
   }
-  // an argv start's line reads what its start hands it (red team 55a: `input=`)
-  const argv = s.input === 1;
   if (!s.expansions) {
-    return shellInstalls(s.text, s.offset, {}, context, argv);
+    return shellInstalls(s.text, s.offset, {}, context);
   }
   // the shell reads the line IPython built from it (`{url}` is the value of url: R27b-4)
   const line = expandIPython(s.text, s.expansions);
-  return shellInstalls(line.text, 0, {}, context, argv).map(f => ({
+  return shellInstalls(line.text, 0, {}, context).map(f => ({
     ...f,
     from: s.offset + line.origin(f.from),
     to: s.offset + line.origin(f.to)

@@ -97,17 +97,22 @@ def test_r54c_1_nbconvert_to_script(kernel):
 
 
 def test_r54c_1_the_word_after_an_option_of_an_untabled_tool(kernel):
-    """The mechanism, not the example: a value word of an untabled program's option that is
-    also a program's name (jupytext's format `script`) is no start of that program."""
+    """A value word of Jupyter's own tools (nbconvert's format `script`) is no start of that
+    program: they hand a word no input; `man`'s words are pages (its table). Any other program
+    Warden has no table for may hand its input to a word's start (red team 55a R55a-1: `choom
+    -n 0 -- script` fed by `input=`, and no start's input is known to be settled), so
+    `jupytext --to script` stays refused, the refusal naming whose word it is."""
     from launched import line_refusal
 
     (kernel.work / "nb.ipynb").write_text(json.dumps(NOTEBOOK))
     for line in (
-        "jupytext --to script nb.ipynb",
         "jupyter nbconvert --to script --output train nb.ipynb",
-        "man script",  # the same reading: a manual page's name
+        "jupyter-nbconvert --to script nb.ipynb",
+        "man script",
     ):
         assert line_refusal(line, kernel.work, {}) == "", line
+    refused = line_refusal("jupytext --to script nb.ipynb", kernel.work, {})
+    assert refused.startswith("jupytext's argument 'script' may be a program it runs"), refused
 
 
 def test_r54c_2_requirements_file_naming_the_trusted_index(kernel):

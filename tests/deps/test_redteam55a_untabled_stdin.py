@@ -72,3 +72,31 @@ def test_r55a_1_table_launcher_runs_stdin_reader(kernel, launcher):
     guarded = kernel.cell(code, launched=True)
     fetched = list(kernel.index.requests)
     assert not fetched and not kernel.installed(), ("installed under Warden", launcher, guarded)
+
+
+def _shell_cell(kernel, case: str) -> str:
+    """The same start as one shell line (``shell=True``) fed by ``input=``: no start event
+    carries a start's input, so no line's input is settled (IPython's ``!cmd`` hands its line
+    a pipe too): fix68stdin's "settled line" left this open."""
+    words, text = STDIN[case]
+    installed(words[0])
+    installed("choom")
+    line = " ".join(LAUNCHERS["choom"] + words)
+    feed = text.format(line=kernel.uv_install())
+    code = (
+        "import subprocess\n"
+        f"subprocess.run({line!r}, shell=True, input={feed!r}, text=True, capture_output=True)\n"
+    )
+    return code.replace("{", "{{").replace("}", "}}")
+
+
+@pytest.mark.parametrize("case", ["script", "bash-s"])
+def test_r55a_1_shell_line_fed_by_input(kernel, case):
+    code = _shell_cell(kernel, case)
+    kernel.reset()
+    plain = kernel.cell(code, launched=False)
+    assert plain["refused"] is None and kernel.installed(), plain  # the attack works
+    kernel.reset()
+    guarded = kernel.cell(code, launched=True)
+    fetched = list(kernel.index.requests)
+    assert not fetched and not kernel.installed(), ("installed under Warden", case, guarded)

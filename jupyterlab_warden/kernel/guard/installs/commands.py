@@ -25,7 +25,7 @@ import shutil
 import stat
 import sys
 import time
-from contextvars import ContextVar, Token
+from contextvars import ContextVar
 from typing import Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Set, Tuple
 
 from ...environ import (
@@ -415,28 +415,6 @@ def _side_start(path: str, env: Dict[str, str], depth: int, via: str) -> None:
 _SHELL_WORDS: ContextVar[bool] = ContextVar("warden_shell_words", default=False)
 
 
-# Whether a command its line gives no input of its own (stdin "unknown") reads a SETTLED input
-# (red team 55a R55a-1, R55a-2): only while a shell line Warden decides is read at the top
-# (``shell_invocations``), for its commands with no pipe, `<`, here-doc or descriptor before
-# them, and the lines they run in turn. A program's argv start reads what its start hands it
-# (``subprocess.run(argv, input=CMDS)``), which no start event carries: never settled; nor is
-# anything a command with a pipe or redirection runs (``_simple`` clears it).
-_INPUT_SETTLED: ContextVar[bool] = ContextVar("warden_input_settled", default=False)
-
-
-# an input a line gives a command anywhere on it, as written (quotes not read, so a quoted `|`
-# counts too: fail closed): a pipe, any redirection of an input (`<`, `<<`, `<<<`, `0<>`,
-# `<&`), a process substitution's (`>(CMD)` reads a pipe), a coprocess (its input is the
-# shell's pipe). A group's redirection (`{ CMD; } < f`, `while ...; done < f`, `f < c.txt`)
-# reaches the commands inside, which the line's per-command reading does not carry.
-_GIVES_INPUT = re.compile(r"[<|]|>\(|\bcoproc\b")
-
-
-def _input_settled(stdin: str) -> bool:
-    """Whether a start reading ``stdin`` reads input no one handed it as commands."""
-    return stdin == "decided" or (stdin == "unknown" and _INPUT_SETTLED.get())
-
-
 # programs a script magic may start that read their stdin as Python: the child interpreter
 # carries the guard (launch environment), which decides the body itself
 _PYTHONS = re.compile(r"^(python(\d+(\.\d+)?)?[dmu]?|pypy\d*(\.\d+)?|ipython\d*)$")
@@ -689,14 +667,6 @@ def shell_invocations(
     updates. With the installs of the program files the line may run unnamed (``_side_start``)."""
     line = state or _LineState(False, env or {})
     aliases = _LINE_ALIASES.set(_LINE_ALIASES.get())  # the reading sets its own: restored
-    # the line Warden decides (the outermost reading) with no input given anywhere on it: its
-    # commands read the shell's, settled as far as Warden reads (_INPUT_SETTLED); a nested
-    # line keeps its reading's, or unsettles it where it gives an input itself
-    given = _GIVES_INPUT.search(script) is not None
-    if _SIDE_STARTS.get() is None or given:
-        settled: Optional[Token] = _INPUT_SETTLED.set(not given)
-    else:
-        settled = None
     # a line read at the top starts with cdable_vars off; a nested reading (`eval`) sets its
     # shell's option, which holds after it
     cdable = _CDABLE_VARS.set(False) if not depth else None
@@ -707,8 +677,6 @@ def shell_invocations(
         _LINE_ALIASES.reset(aliases)
         if cdable is not None:
             _CDABLE_VARS.reset(cdable)
-        if settled is not None:
-            _INPUT_SETTLED.reset(settled)
     _hand_up_writes(line)
     return found + side
 
@@ -2669,20 +2637,6 @@ def _named_file(program: str, name: str, env: Dict[str, str]) -> Tuple[str, str]
 def _simple(
     argv: List[str], env: Dict[str, str], depth: int, stdin: str = "unknown"
 ) -> List[Invocation]:
-    if _input_settled(stdin) or not _INPUT_SETTLED.get():
-        return _simple_start(argv, env, depth, stdin)
-    # a pipe, `<`, a here-doc or descriptor: what this command runs reads it too (`cat c.txt
-    # | bash -c 'choom -n 0 -- script'`), red team 55a
-    token = _INPUT_SETTLED.set(False)
-    try:
-        return _simple_start(argv, env, depth, stdin)
-    finally:
-        _INPUT_SETTLED.reset(token)
-
-
-def _simple_start(
-    argv: List[str], env: Dict[str, str], depth: int, stdin: str = "unknown"
-) -> List[Invocation]:
     env = dict(env)
     i = 0
     while i < len(argv) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", argv[i]):
@@ -4637,9 +4591,7 @@ def _refuse_unread(
         _refuse_handed_text(program, args, env or {})
     words = [program] + list(args)
     # what a word read as a start reads on its input (red team 55a): a launcher's command, or
-    # a word of a program Warden has no table for whose input is handed to it, reads the
-    # start's; only a word of such a program with a settled input reads none (`jupyter
-    # nbconvert --to script`, `man bash`: R54c-1)
+    # a word of a program Warden has no table for, reads the start's (`_word_input`)
     input_of = _word_input(program, stdin, unknown)
     for j, word in enumerate(words):
         name = program_name(word)
@@ -4671,24 +4623,22 @@ def _word_input(program: str, stdin: str, unknown: bool) -> Optional[str]:
     (the start's) for a command in command position, None for a word that only may name one
     and reads no input of its own (red team 55a R55a-1, R55a-2). A launcher with no table
     (`chrt -o 0 CMD`, `taskset`, `ionice`: schema/shell-runners.json `launchers`) starts its
-    command with its input, as the wrappers Warden unwraps do (`nice CMD`, `timeout 5 CMD`):
-    one rule, whatever the input. A program Warden has no table for (`choom -n 0 -- CMD`,
-    `jupyter nbconvert --to script`) may hand its input to the word's start, unless that
-    input is settled (``_input_settled``: no pipe, `<` or here-doc on the line, not a program's
-    argv start, which ``input=`` may feed): then a word is read with none (R54c-1, `man bash`).
-    A tabled program's words start only what its table says (``reading.commands``), an
-    interpreter's are its code's, a builtin's the shell's."""
+    command with its input, as the wrappers Warden unwraps do (`nice CMD`, `timeout 5 CMD`); so
+    may a program Warden has no table for (`choom -n 0 -- CMD`), whatever its line: no start's
+    input is known to be settled (IPython's `!cmd` hands its line a pipe as
+    `subprocess.run(LINE, shell=True, input=CMDS)` does; no start event carries which). Only
+    Jupyter's own tools are known to hand a word none (R54c-1). A tabled program's words start
+    only what its table says (``reading.commands``), an interpreter's are its code's, a
+    builtin's the shell's."""
     name = program_name(program)
     if not unknown or interpreters.language(name) is not None or name in shell_values.BUILTINS:
         return None
     if _JUPYTER_TOOL.match(name):
         # Jupyter's own tools start no word's program with their input: `jupyter SUB` execs
-        # `jupyter-SUB` with its words (an argv start in a guarded Python, never settled), and
+        # `jupyter-SUB` with its words (an argv start in a guarded Python, read there), and
         # `jupyter-nbconvert --to script` must not refuse there (R54c-1)
         return None
-    if shell_runners.launches(name) or not _input_settled(stdin):
-        return stdin
-    return None
+    return stdin
 
 
 def _refuse_handed_text(program: str, args: List[str], env: Dict[str, str]) -> None:
