@@ -767,7 +767,9 @@ function wordInput(program: string, stdin: string): string | null {
   if (tabled(name) || isInterpreter(name) || shellValues.BUILTINS.has(name)) {
     return null;
   }
-  if (JUPYTER_TOOL.test(name)) {
+  if (!program.includes('/') && JUPYTER_TOOL.test(program)) {
+    // by a bare name only: a path names a file the notebook may have written (`./jupyter-x`, a
+    // copy of choom); the kernel checks the bare name's file too (`_kernels_jupyter_tool`)
     // Jupyter's own tools start no word's program with their input: `jupyter SUB` execs
     // `jupyter-SUB` with its words, an argv start (R54c-1: `--to script`)
     return null;

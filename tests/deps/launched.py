@@ -282,6 +282,11 @@ def reading_refusal(argv: List[str], cwd, env: Optional[dict] = None) -> str:
     return ""
 
 
+# the line's PATH with the kernel installation's bin first, where its own tools are (`jupyter`:
+# the reading trusts Jupyter's own tools by their real file, found on the line's PATH)
+KERNEL_BIN = {"PATH": os.path.dirname(os.path.abspath(sys.executable)) + ":/usr/bin:/bin"}
+
+
 def line_refusal(line: str, folder, env: dict) -> str:
     """The kernel's refusal of the shell ``line`` read in ``folder`` with ``env`` (the line's
     own variables) and system folders only on PATH: no PATH rule of a user's folder ('' when

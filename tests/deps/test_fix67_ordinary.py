@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from launched import line_refusal
+from launched import KERNEL_BIN, line_refusal
 from resolved_reading import index_urls
 
 PRIVATE, OTHER = "https://private.example/simple", "https://other.example/simple"
@@ -73,5 +73,5 @@ def test_a_refusal_names_whose_argument_it_is(tmp_path):
     """A word among an unknown program's words still refused names that program (R54c-1)."""
     why = line_refusal("jupyter make -f - all", tmp_path, {})
     assert why.startswith("jupyter's argument 'make' may be a program it runs: make"), why
-    assert line_refusal("jupyter nbconvert --to script nb.ipynb", tmp_path, {}) == ""
+    assert line_refusal("jupyter nbconvert --to script nb.ipynb", tmp_path, KERNEL_BIN) == ""
     assert "reads commands from its input" in line_refusal("script out.log", tmp_path, {})

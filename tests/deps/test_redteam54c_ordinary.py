@@ -102,7 +102,7 @@ def test_r54c_1_the_word_after_an_option_of_an_untabled_tool(kernel):
     Warden has no table for may hand its input to a word's start (red team 55a R55a-1: `choom
     -n 0 -- script` fed by `input=`, and no start's input is known to be settled), so
     `jupytext --to script` stays refused, the refusal naming whose word it is."""
-    from launched import line_refusal
+    from launched import KERNEL_BIN, line_refusal
 
     (kernel.work / "nb.ipynb").write_text(json.dumps(NOTEBOOK))
     for line in (
@@ -110,7 +110,7 @@ def test_r54c_1_the_word_after_an_option_of_an_untabled_tool(kernel):
         "jupyter-nbconvert --to script nb.ipynb",
         "man script",
     ):
-        assert line_refusal(line, kernel.work, {}) == "", line
+        assert line_refusal(line, kernel.work, KERNEL_BIN) == "", line
     refused = line_refusal("jupytext --to script nb.ipynb", kernel.work, {})
     assert refused.startswith("jupytext's argument 'script' may be a program it runs"), refused
 

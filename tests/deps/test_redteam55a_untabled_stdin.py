@@ -14,6 +14,8 @@ The table's own launchers take the same path: ``chrt -o 0 script -q /dev/null``,
 -c 0 ...``, ``ionice -c3 ...`` with a pipe or redirection were refused on main and run today.
 """
 
+import os
+
 import pytest
 from launched import installed
 
@@ -100,3 +102,24 @@ def test_r55a_1_shell_line_fed_by_input(kernel, case):
     guarded = kernel.cell(code, launched=True)
     fetched = list(kernel.index.requests)
     assert not fetched and not kernel.installed(), ("installed under Warden", case, guarded)
+
+
+@pytest.mark.parametrize("spelled", ["./jupyter-x", "{work}/jupyter-x", "jupyter-x"])
+def test_a_program_only_named_like_a_jupyter_tool_hands_its_input(tmp_path, monkeypatch, spelled):
+    """Jupyter's own tools hand a word no input, by their real file: a copy of choom named
+    ``jupyter-x`` (by path, or found on a PATH holding the notebook folder) runs ``script``
+    with the start's input, as choom does; the kernel's own ``jupyter`` stays allowed."""
+    import shutil
+
+    from test_install_vectors import outcome
+
+    installed("choom")
+    shutil.copy(shutil.which("choom"), tmp_path / "jupyter-x")
+    monkeypatch.chdir(tmp_path)
+    program = spelled.format(work=tmp_path)
+    env = {"PATH": f"{tmp_path}:{os.environ['PATH']}"}
+    copied = {"command": [program, "-n", "0", "--", "script", "-q", "/dev/null"], "policy": {}}
+    copied["env"] = env
+    assert outcome(copied, tmp_path) == {"rules": ["install-unreadable"], "runs": False}
+    own = {"command": ["jupyter", "nbconvert", "--to", "script", "nb.ipynb"], "policy": {}}
+    assert outcome(own, tmp_path) == {"rules": [], "runs": True}

@@ -4592,7 +4592,7 @@ def _refuse_unread(
     words = [program] + list(args)
     # what a word read as a start reads on its input (red team 55a): a launcher's command, or
     # a word of a program Warden has no table for, reads the start's (`_word_input`)
-    input_of = _word_input(program, stdin, unknown)
+    input_of = _word_input(program, stdin, unknown, env or {})
     for j, word in enumerate(words):
         name = program_name(word)
         if interpreters.language(name) is None and "/" in word:
@@ -4618,7 +4618,7 @@ def _refuse_unread(
 _JUPYTER_TOOL = re.compile(r"^jupyter(-[\w.-]+)?$")
 
 
-def _word_input(program: str, stdin: str, unknown: bool) -> Optional[str]:
+def _word_input(program: str, stdin: str, unknown: bool, env: Dict[str, str]) -> Optional[str]:
     """What a word among ``program``'s words, read as a start, reads on its input: ``stdin``
     (the start's) for a command in command position, None for a word that only may name one
     and reads no input of its own (red team 55a R55a-1, R55a-2). A launcher with no table
@@ -4627,18 +4627,38 @@ def _word_input(program: str, stdin: str, unknown: bool) -> Optional[str]:
     may a program Warden has no table for (`choom -n 0 -- CMD`), whatever its line: no start's
     input is known to be settled (IPython's `!cmd` hands its line a pipe as
     `subprocess.run(LINE, shell=True, input=CMDS)` does; no start event carries which). Only
-    Jupyter's own tools are known to hand a word none (R54c-1). A tabled program's words start
-    only what its table says (``reading.commands``), an interpreter's are its code's, a
-    builtin's the shell's."""
+    Jupyter's own tools are known to hand a word none (R54c-1): the kernel installation's
+    own, by their real file (``_kernels_jupyter_tool``), not any program named so. A tabled
+    program's words start only what its table says (``reading.commands``), an interpreter's
+    are its code's, a builtin's the shell's."""
     name = program_name(program)
     if not unknown or interpreters.language(name) is not None or name in shell_values.BUILTINS:
         return None
-    if _JUPYTER_TOOL.match(name):
+    if _JUPYTER_TOOL.match(name) and _kernels_jupyter_tool(program, name, env):
         # Jupyter's own tools start no word's program with their input: `jupyter SUB` execs
         # `jupyter-SUB` with its words (an argv start in a guarded Python, read there), and
         # `jupyter-nbconvert --to script` must not refuse there (R54c-1)
         return None
     return stdin
+
+
+def _kernels_jupyter_tool(program: str, name: str, env: Dict[str, str]) -> bool:
+    """Whether ``program`` (named ``jupyter`` or ``jupyter-SUB``) is the kernel installation's
+    own tool of that name: its file (a path, or the bare name on the start's PATH) is that
+    tool's real file or a copy of it (``_known_as``), and the tool is unchanged since the kernel
+    started. A name alone is what the cell spells: a copy of choom named ``jupyter-x`` runs
+    its words with its input (``./jupyter-x -n 0 -- script`` fed by ``input=``)."""
+    from . import startup_modules
+    from .own_python import OWN
+
+    own = os.path.realpath(os.path.join(OWN.prefix, "bin", name))
+    try:
+        path = _placed(program) if os.sep in program else _which(program, env.get("PATH"))
+    except Unreadable:
+        return False
+    if not path or not os.path.isfile(own) or startup_modules.changed_since_start(own):
+        return False  # not found, or no such tool of the kernel's: its words read with input
+    return _known_as(path, name, kernel=(own,))
 
 
 def _refuse_handed_text(program: str, args: List[str], env: Dict[str, str]) -> None:
