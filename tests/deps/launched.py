@@ -126,6 +126,17 @@ def system_call(line: str) -> str:
     return f"os.system({line!r})\n"
 
 
+def shell_line_cell(line: str) -> str:
+    """A cell running the shell ``line`` (`!line`, os.system, subprocess shell=True), its exit
+    status and output kept in out.txt (a refusal raises PermissionError in the cell)."""
+    code = (
+        "import subprocess\n"
+        f"done = subprocess.run({line!r}, shell=True, capture_output=True, text=True)\n"
+        "open('out.txt', 'w').write(str(done.returncode) + '\\n' + done.stdout + done.stderr)\n"
+    )
+    return code.replace("{", "{{").replace("}", "}}")
+
+
 def bash_cell(line: str) -> str:
     """A cell running ``line`` as ``bash -c`` text."""
     return f"import subprocess\nsubprocess.run(['bash', '-c', {line!r}])\n"
@@ -165,6 +176,15 @@ class Kernel(LaunchFolders):
             python=self.python,
         )  # fmt: skip
 
+    def shell_line(self, line: str, launched: bool, env=None) -> dict:
+        """The result of ``shell_line_cell(line)``, with ``out``: out.txt's text (the line's
+        exit status, then its output), None when the line never ran (refused)."""
+        out = self.work / "out.txt"
+        out.unlink(missing_ok=True)
+        result = self.cell(shell_line_cell(line), launched=launched, env=env)
+        result["out"] = out.read_text() if out.exists() else None
+        return result
+
     def installed(self, name="warden_demo_pkg") -> bool:
         found = list(self.target.glob(f"{name}*")) if self.target.exists() else []
         return bool(found or list(self.work.glob(f".venv/lib/python*/site-packages/{name}*")))
@@ -186,16 +206,19 @@ class Kernel(LaunchFolders):
         assert self.index.requests == [] and not self.installed(name), result
         return result["refused"]
 
-    def kept_from_refused_host(self, code: str) -> None:
-        """Installs without Warden, fetching from the test index (a host the policy refuses);
-        with Warden nothing is fetched from it or installed, whether refused or not."""
+    def kept_from_refused_host(self, code: str) -> dict:
+        """Installs without Warden (no refusal), fetching from the test index (a host the
+        policy refuses); with Warden nothing is fetched from it or installed, whether refused
+        or not: the guarded cell's result, for a test that asserts more of it."""
         self.reset()
         plain = self.cell(code, launched=False)
-        assert self.installed() and self.index.requests, plain  # the attack works unguarded
+        # the attack works unguarded
+        assert plain["refused"] is None and self.installed() and self.index.requests, plain
         self.reset()
         guarded = self.cell(code, launched=True)
         fetched = list(self.index.requests)
         assert not fetched and not self.installed(), ("installed under Warden", fetched, guarded)
+        return guarded
 
     def never_runs_with_warden(self, code: str, name="warden_demo_pkg") -> None:
         """Installs without Warden; with Warden nothing is refused, fetched or installed: the

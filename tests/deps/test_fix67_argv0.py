@@ -6,31 +6,13 @@ not its file: a Python started under a name that places it elsewhere is refused
 program) are not."""
 
 import os
-import sys
 
 import pytest
+from argv0_prefix import HOME, PREP, PY
 
 from jupyterlab_warden.kernel.guard.installs import commands
 from jupyterlab_warden.kernel.guard.installs.argv_zero import moved_python
 
-PY = sys.executable
-HOME = os.path.dirname(os.path.realpath(PY))
-LIB = f"python{sys.version_info[0]}.{sys.version_info[1]}"
-PTH = (
-    "import os, subprocess; e = dict(os.environ); e.pop('PYTHONPATH', None); "
-    "e.pop('PYTHONEXECUTABLE', None); "  # its pip placed by its file: no second zz.pth
-    f"subprocess.run([{PY!r}, '-m', 'pip', 'install', '-q', '--no-cache-dir', '--target', "
-    "'{target}', '--index-url', '{index}', 'warden-demo-pkg'], env=e)\n"
-)
-PREP = (
-    "import os, subprocess\n"
-    "os.makedirs('fake/bin', exist_ok=True)\n"
-    f"os.makedirs('fake/lib/{LIB}/site-packages', exist_ok=True)\n"
-    f"open('fake/pyvenv.cfg', 'w').write('home = {HOME}\\n"
-    "include-system-site-packages = false\\n')\n"
-    f"open('fake/lib/{LIB}/site-packages/zz.pth', 'w').write({PTH!r})\n"
-    "fake = os.path.abspath('fake/bin/python3')\n"
-)
 REFUSED = "start Python by its own path"
 
 # PYTHONEXECUTABLE names the place as argv[0] does (CPython 3.11 on Linux reads it even under

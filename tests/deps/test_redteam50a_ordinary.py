@@ -46,25 +46,6 @@ def _trust_index(kernel) -> None:
     kernel.policy.write_text(json.dumps(policy))
 
 
-def _line_cell(line: str) -> str:
-    """A cell running the shell ``line`` (`!line`, os.system, subprocess shell=True), its
-    output and exit status kept in out.txt (a refusal raises PermissionError in the cell)."""
-    code = (
-        "import subprocess\n"
-        f"done = subprocess.run({line!r}, shell=True, capture_output=True, text=True)\n"
-        "open('out.txt', 'w').write(str(done.returncode) + '\\n' + done.stdout + done.stderr)\n"
-    )
-    return code.replace("{", "{{").replace("}", "}}")
-
-
-def _run(kernel, line: str, launched: bool) -> dict:
-    (kernel.work / "out.txt").unlink(missing_ok=True)
-    result = kernel.cell(_line_cell(line), launched=launched)
-    out = kernel.work / "out.txt"
-    result["out"] = out.read_text() if out.exists() else None
-    return result
-
-
 def _uv_line(kernel, *words: str) -> str:
     cache = [] if "--no-cache-dir" in words else ["--no-cache"]  # uv: the same option
     return shlex.join(
@@ -76,11 +57,11 @@ def _uv_line(kernel, *words: str) -> str:
 
 def _works_plain_and_guarded(kernel, line: str, installs: bool = True) -> None:
     kernel.reset()
-    plain = _run(kernel, line, launched=False)
+    plain = kernel.shell_line(line, launched=False)
     assert plain["refused"] is None and plain["out"].startswith("0\n"), plain  # the control
     assert kernel.installed() or not installs, plain
     kernel.reset()
-    guarded = _run(kernel, line, launched=True)
+    guarded = kernel.shell_line(line, launched=True)
     assert guarded["refused"] is None, guarded["refused"]
     assert guarded["out"].startswith("0\n"), guarded
     assert kernel.installed() or not installs, guarded
@@ -115,7 +96,7 @@ def test_r50a_2_uv_reads_a_requirements_file_with_a_byte_order_mark(kernel, data
          "--index-url", kernel.index.simple, "-r", "requirements.txt"]
     )  # fmt: skip
     kernel.reset()
-    assert _run(kernel, pip, launched=True)["refused"] is None and kernel.installed()
+    assert kernel.shell_line(pip, launched=True)["refused"] is None and kernel.installed()
     _works_plain_and_guarded(kernel, _uv_line(kernel, "-r", "requirements.txt"))
 
 
@@ -146,7 +127,7 @@ def _project(kernel, venv: bool) -> None:
 def test_r50a_3_a_venv_in_the_notebook_folder_refuses_ordinary_lines(kernel, line):
     _project(kernel, venv=False)
     # the same line runs under Warden while the folder holds no venv
-    assert _run(kernel, line, launched=True)["refused"] is None
+    assert kernel.shell_line(line, launched=True)["refused"] is None
     _project(kernel, venv=True)
     _works_plain_and_guarded(kernel, line, installs=False)
 
@@ -160,12 +141,12 @@ def test_r50a_3_activate_then_install_with_a_venv_in_the_folder(kernel):
     )  # fmt: skip
     line = ". venv/bin/activate && " + line
     kernel.reset()
-    plain = _run(kernel, line, launched=False)
+    plain = kernel.shell_line(line, launched=False)
     assert plain["out"].startswith("0\n") and kernel.installed(), plain  # the control
     # fix62venv: rightly refused. `.` runs shell code Warden does not read before the install
     # (here it puts another environment's pip first on PATH); the message gives the way out
     kernel.reset()
-    refused = _run(kernel, line, launched=True)["refused"] or ""
+    refused = kernel.shell_line(line, launched=True)["refused"] or ""
     assert "run the install as its own command" in refused, refused
     assert not kernel.installed()
 
@@ -174,7 +155,7 @@ def test_r50a_3_the_message_names_the_link_it_is_about(kernel):
     """Whatever the decision, a refusal names the link (``venv/bin/python3...``) so the user
     can tell why; today it names only the notebook folder."""
     _project(kernel, venv=True)
-    refused = _run(kernel, "make && python train.py", launched=True)["refused"]
+    refused = kernel.shell_line("make && python train.py", launched=True)["refused"]
     assert refused is None or str(kernel.work / "venv" / "bin") in refused, refused
 
 
@@ -189,11 +170,11 @@ def test_r50a_4_a_fresh_venv_s_pip_on_the_same_line(kernel, pip):
     line += f"--index-url {kernel.index.simple} warden-demo-pkg"
     kernel.reset()
     subprocess.run(["rm", "-rf", str(kernel.work / "v")], check=True)
-    plain = _run(kernel, line, launched=False)  # the control
+    plain = kernel.shell_line(line, launched=False)  # the control
     assert plain["out"].startswith("0\n") and kernel.installed(), plain
     kernel.reset()
     subprocess.run(["rm", "-rf", str(kernel.work / "v")], check=True)
-    refused = _run(kernel, line, launched=True)["refused"] or ""
+    refused = kernel.shell_line(line, launched=True)["refused"] or ""
     assert "v/bin/p" in refused and "run the program as its own command" in refused, refused
     assert "kernel's environment" not in refused, refused
     assert not kernel.installed()
@@ -214,11 +195,11 @@ def test_r50a_5_compile_then_sync_says_to_run_it_as_its_own_line(kernel):
     )  # fmt: skip
     kernel.reset()
     (kernel.work / "r.lock").unlink(missing_ok=True)
-    plain = _run(kernel, f"{compile_} && {sync}", launched=False)
+    plain = kernel.shell_line(f"{compile_} && {sync}", launched=False)
     assert plain["out"].startswith("0\n") and kernel.installed(), plain  # the control
     kernel.reset()
     (kernel.work / "r.lock").unlink(missing_ok=True)
-    guarded = _run(kernel, f"{compile_} && {sync}", launched=True)
+    guarded = kernel.shell_line(f"{compile_} && {sync}", launched=True)
     # fix62venv: `uv pip compile -o r.lock` is the writer of r.lock: the sync after it is
     # refused as after any writer, with the way out
     refused = guarded["refused"] or ""

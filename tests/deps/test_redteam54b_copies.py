@@ -27,10 +27,4 @@ CELLS = {
 @pytest.mark.parametrize("case", sorted(CELLS))
 def test_r54b_5_copy_of_env(kernel, case):
     code = CELLS[case]
-    kernel.reset()
-    plain = kernel.cell(code, launched=False)
-    assert plain["refused"] is None and kernel.installed(), plain  # the attack works
-    kernel.reset()
-    guarded = kernel.cell(code, launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), ("installed under Warden", case, guarded)
+    kernel.kept_from_refused_host(code)

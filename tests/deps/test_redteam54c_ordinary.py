@@ -40,25 +40,10 @@ def _trust_index(kernel) -> None:
     kernel.policy.write_text(json.dumps(policy))
 
 
-def _line_cell(line: str) -> str:
-    """A cell running the shell ``line`` (`!line`), its exit status and output kept in
-    out.txt (a refusal raises PermissionError in the cell)."""
-    code = (
-        "import subprocess\n"
-        f"done = subprocess.run({line!r}, shell=True, capture_output=True, text=True)\n"
-        "open('out.txt', 'w').write(str(done.returncode) + '\\n' + done.stdout + done.stderr)\n"
-    )
-    return code.replace("{", "{{").replace("}", "}}")
-
-
 def _run(kernel, line: str, launched: bool) -> dict:
-    (kernel.work / "out.txt").unlink(missing_ok=True)
     env = kernel.env(launched)
     env["PATH"] = VENV_BIN + os.pathsep + env["PATH"]  # the kernel environment's bin first
-    result = kernel.cell(_line_cell(line), launched=launched, env=env)
-    out = kernel.work / "out.txt"
-    result["out"] = out.read_text() if out.exists() else None
-    return result
+    return kernel.shell_line(line, launched, env=env)
 
 
 NOTEBOOK = {
