@@ -78,6 +78,7 @@ import { readEnvironmentInto } from './projectfiles';
 import { refusedAssignments, refusedOperand } from './programfolders';
 import { newRequest, type InstallRequest } from './request';
 import { IPYTHON_FIELD } from './ipythonexpansion';
+import { ownRedirectionProblem, readProblem } from './ownredirect';
 import {
   INSTALLER_PIECE,
   PYTHON,
@@ -642,6 +643,9 @@ interface Invocation {
    * (or a concurrent) command on the line may write them (red team 10 R10-3); only what the
    * command line says is decided (`InstallRequest.childReads`) */
   childReads?: boolean;
+  /** its own output redirections' targets the line lets through, to weigh against the files
+   * its reading reads (`requestsOf`, `ownredirect.readProblem`) */
+  redirected?: string[];
 }
 
 /** An install a command asks for, with the span of the command in the text read. */
@@ -831,6 +835,45 @@ function requestsOf(
   env: Readonly<Record<string, string>>,
   context: CommandContext
 ): InstallRequest[] {
+  return ownReads(inv, context, c => readRequestsOf(inv, env, c));
+}
+
+/** The requests `reading` reads for `inv`, refused when one of the install's own output
+ * redirections (`inv.redirected`) writes a file the reading read: the shell empties it before
+ * the installer starts (red team 55b R55b-1: a file a requirements file includes). The
+ * kernel's `gate._own_reads`; files are collected only when there is a redirection. */
+function ownReads(
+  inv: Invocation,
+  context: CommandContext,
+  reading: (context: CommandContext) => InstallRequest[]
+): InstallRequest[] {
+  if (!inv.redirected?.length) {
+    return reading(context);
+  }
+  const read: string[] = [];
+  const readFile = context.readFile;
+  const found = reading({
+    ...context,
+    readFile: (p, decode) => {
+      read.push(p);
+      return readFile(p, decode);
+    }
+  });
+  const cwd = path.resolve(context.cwd, inv.cwd ?? '');
+  const problem = readProblem(inv.redirected, cwd, read);
+  if (problem) {
+    for (const request of found) {
+      request.problems.unshift({ text: problem, place: context.place });
+    }
+  }
+  return found;
+}
+
+function readRequestsOf(
+  inv: Invocation,
+  env: Readonly<Record<string, string>>,
+  context: CommandContext
+): InstallRequest[] {
   const own = requestOf(inv, env, context);
   const found = own ? [own] : [];
   const merged = { ...env, ...inv.env };
@@ -876,10 +919,12 @@ function requestsOf(
     return [...found, request];
   }
   for (const i of inner) {
-    const request = requestOf(i, withFile, { ...context, env: withFile });
-    if (request) {
-      found.push(request);
-    }
+    found.push(
+      ...ownReads(i, { ...context, env: withFile }, c => {
+        const request = requestOf(i, withFile, c);
+        return request ? [request] : [];
+      })
+    );
   }
   return found;
 }
@@ -1350,19 +1395,26 @@ function shellInvocations(
       );
       installs.push([
         k,
-        invocations.map((inv, n) => ({
-          ...inv,
-          cwd: path.join(folder ?? '', inv.cwd ?? ''),
-          problem:
-            inv.problem ||
-            line.problem(
-              inv.tool,
-              lost[n],
-              folder,
-              line.unresolvedValue(words, inv.env)
-            ) ||
-            ownRedirectionProblem(inv, lost[n], command.written, folder)
-        })),
+        invocations.map((inv, n) =>
+          ownRedirections(
+            inv,
+            {
+              ...inv,
+              cwd: path.join(folder ?? '', inv.cwd ?? ''),
+              problem:
+                inv.problem ||
+                line.problem(
+                  inv.tool,
+                  lost[n],
+                  folder,
+                  line.unresolvedValue(words, inv.env)
+                )
+            },
+            lost[n],
+            command.written,
+            folder
+          )
+        ),
         from,
         to,
         lost.map(why => !why),
@@ -2559,95 +2611,27 @@ function plainInstall(inv: Invocation): boolean {
 
 /** An install's own output redirection to a file it may read counts as a writer before it
  * (red team 54a R54a-3: `uv pip install -r r.txt P 2>r.txt` empties r.txt before uv starts);
- * a pip that keeps the guard decides again after it. The kernel's `own_redirect.problem`, one
- * rule: a target is refused when its file name is one a word or a value of the line's
- * assignments names (`-r r.txt`, `-rr.txt`, `--file=e.yml`, `UV_CONFIG_FILE=c.toml`, the
- * script `uv run` runs), one the installer finds by its name (`DISCOVERED_BY_NAME`), or when
- * Warden cannot place it (an expansion, a glob, a folder, an unknown `cd`). Statically, by
- * name only: the kernel also follows links and compares real paths and its readings' own
- * config files (the kernel's variables, the user's files), which a notebook does not show. */
-function ownRedirectionProblem(
+ * a pip that keeps the guard decides again after it. What the line shows is weighed here
+ * (`ownredirect.ts`, the kernel's `commands._own_redirections`); the targets are kept
+ * (`redirected`) to weigh against the files the install's reading reads (`requestsOf`: red
+ * team 55b R55b-1). `inv`: as the command gives it; `placed`: with the line's folder and
+ * problem, what is returned. */
+function ownRedirections(
   inv: Invocation,
+  placed: Invocation,
   guardLost: string,
   written: string[],
   folder: string | null
-): string {
-  if (written.length === 0 || (inv.tool === 'pip' && !guardLost)) {
-    return '';
+): Invocation {
+  if (
+    placed.problem ||
+    written.length === 0 ||
+    (inv.tool === 'pip' && !guardLost)
+  ) {
+    return placed;
   }
-  const names = new Set<string>();
-  for (const word of redirectCandidates(inv)) {
-    if (word && word !== '.' && word !== '..') {
-      names.add(path.posix.basename(word.replace(/\/+$/, '')));
-    }
-  }
-  for (const target of written) {
-    const name = path.posix.basename(target);
-    if (
-      folder === null ||
-      /[$`*?[{]/.test(target) ||
-      target.includes(IPYTHON_FIELD) ||
-      /(^|\/)(\.\.?|~)?$/.test(target)
-    ) {
-      return ownRedirectionMessage('Warden cannot tell which file it writes');
-    }
-    if (DISCOVERED_BY_NAME.has(name) || /^pylock\.[^/]*\.toml$/.test(name)) {
-      return ownRedirectionMessage(
-        'the file is one the installer finds by its name'
-      );
-    }
-    if (names.has(name)) {
-      return ownRedirectionMessage('the file is one the install reads');
-    }
-  }
-  return '';
-}
-
-function ownRedirectionMessage(what: string): string {
-  return `the install's own output redirection writes a file before the install starts (the shell opens it first), and ${what}: run the install as its own command, or redirect its output into another file (an install.log)`;
-}
-
-/** Names uv, conda and the installers they run find by themselves in the working folder or
- * its parents (the kernel's `own_redirect.DISCOVERED`). */
-const DISCOVERED_BY_NAME = new Set([
-  'uv.toml',
-  'pyproject.toml',
-  'uv.lock',
-  'pylock.toml',
-  '.python-version',
-  '.python-versions',
-  'setup.py',
-  'setup.cfg',
-  '.condarc',
-  'condarc',
-  '.mambarc',
-  'pip.conf',
-  'pip.ini',
-  'environment.yml',
-  'environment.yaml',
-  '.env'
-]);
-
-/** Every word and value of the install that may name a file (its value after `=`, what a
- * short option cluster may hold, `-rr.txt`), and the line's assignments' values, split as
- * lists of files. */
-function redirectCandidates(inv: Invocation): string[] {
-  const out: string[] = [];
-  for (const word of inv.args) {
-    out.push(word);
-    if (word.includes('=')) {
-      out.push(word.slice(word.indexOf('=') + 1));
-    }
-    if (word.startsWith('-') && !word.startsWith('--')) {
-      for (let k = 2; k < word.length; k++) {
-        out.push(word.slice(k));
-      }
-    }
-  }
-  for (const value of Object.values(inv.env ?? {})) {
-    out.push(...String(value).split(/[\s:]+/));
-  }
-  return out;
+  const problem = ownRedirectionProblem(inv, written, folder);
+  return problem ? { ...placed, problem } : { ...placed, redirected: written };
 }
 
 /** Names the shell construct without quoting it: a word may hold a secret. */

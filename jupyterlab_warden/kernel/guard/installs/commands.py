@@ -106,6 +106,9 @@ class Invocation(NamedTuple):
     # a program file the start may run without the line naming it (a new file in a folder a
     # program runs programs from, on a PATH the line gives): ``_side_start``; '' for the line's
     via: str = ""
+    # its own output redirections' targets (``own_redirect.placed``) that ``problem`` let
+    # through, to compare with the files its reading reads (``gate._requests``: R55b-1/-2)
+    redirected: tuple = ()
 
 
 # Programs that never start another program, whatever their arguments: an installer's name
@@ -910,13 +913,18 @@ def _shell_invocations(
             lost = [_guard_lost(command, inv.program, inv.env, line) for inv in invocations]
             found.append(
                 [
-                    inv._replace(
-                        cwd=os.path.join(folder or "", inv.cwd),
-                        problem=inv.problem
-                        or line.problem(
-                            inv.tool, why, folder, line.unresolved_value(command, inv.env)
-                        )
-                        or _own_redirection_problem(inv, why, writes, folder),
+                    _own_redirections(
+                        inv,
+                        inv._replace(
+                            cwd=os.path.join(folder or "", inv.cwd),
+                            problem=inv.problem
+                            or line.problem(
+                                inv.tool, why, folder, line.unresolved_value(command, inv.env)
+                            ),
+                        ),
+                        why,
+                        writes,
+                        folder,
                     )
                     for inv, why in zip(invocations, lost)
                 ]
@@ -2068,22 +2076,29 @@ def _sets_export_options(args: List[str]) -> bool:
     return False
 
 
-def _own_redirection_problem(
-    inv: Invocation, guard_lost: str, written: List[str], folder: Optional[str]
-) -> str:
+def _own_redirections(
+    inv: Invocation, placed: Invocation, guard_lost: str, written: List[str], folder: Optional[str]
+) -> Invocation:
     """An install's own output redirection to a file it may read (``own_redirect``) counts as
     a writer before it, as an earlier command's does (``_LineState.problem``): the shell opens
     (and empties) the file before the installer starts (``uv pip install -r r.txt P 2>r.txt``,
     red team 54a R54a-3). A pip that keeps the guard decides again when it starts, after the
-    redirection; uv and conda are read only before the line runs."""
-    if not written or (inv.tool == "pip" and not guard_lost):
-        return ""
+    redirection; uv and conda are read only before the line runs. What the line shows is
+    weighed here (``problem``); the targets are kept (``redirected``) to weigh against the
+    files the install's reading reads (the gate, after reading: R55b-1, R55b-2). ``inv``: as
+    the command gives it (its ``cwd`` from ``folder``); ``placed``: with the line's folder and
+    problem, what is returned."""
+    if placed.problem or not written or (inv.tool == "pip" and not guard_lost):
+        return placed
     with start_folder(folder):
         here = current_folder()  # from this process's folder ('' its own), None: not known
     here = None if here is None else os.path.join(here or ".", inv.cwd)
     given = startup_modules.START_ENVIRON.get()
     inherited = dict(os.environ if given is None else given)
-    return own_redirect.problem(inv, written, {**inherited, **inv.env}, here)
+    problem = own_redirect.problem(inv, written, {**inherited, **inv.env}, here)
+    if problem:
+        return placed._replace(problem=problem)
+    return placed._replace(redirected=own_redirect.placed(written, here))
 
 
 def _may_write(program: str, invocations: List[Invocation]) -> bool:

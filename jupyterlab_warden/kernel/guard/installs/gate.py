@@ -1220,6 +1220,32 @@ def _via(inv, requests: list) -> list:
 
 
 def _requests(inv, env: Dict[str, str], cwd: str) -> list:
+    """``_read_requests``, weighed against the install's own output redirections
+    (``_own_reads``)."""
+    return _own_reads(inv, lambda: _read_requests(inv, env, cwd))
+
+
+def _own_reads(inv, reading) -> list:
+    """The requests ``reading()`` reads for ``inv``, refused when one of the install's own
+    output redirections (``inv.redirected``) writes a file the reading read (``files_read``,
+    ``own_redirect.read_problem``): the shell empties it before the installer starts (red team
+    55b R55b-1: a file a requirements file includes; R55b-2: a hard link of one). Files are
+    collected only when there is a redirection to weigh."""
+    from . import files_read, own_redirect
+
+    if not inv.redirected:
+        return reading()
+    with files_read.collect() as read:
+        found = reading()
+    problem = own_redirect.read_problem(inv.redirected, read)
+    if problem:
+        for request in found:
+            if request is not None and problem not in request.problems:
+                request.problems.insert(0, problem)
+    return found
+
+
+def _read_requests(inv, env: Dict[str, str], cwd: str) -> list:
     """The install ``inv`` asks for and, for ``uv run --env-file F CMD`` (or ``UV_ENV_FILE``),
     CMD's installs decided with F's variables, those the environment does not set (uv does
     not override them): red7 R7-4. A file Warden cannot read refuses them."""
@@ -1254,7 +1280,7 @@ def _requests(inv, env: Dict[str, str], cwd: str) -> list:
             f"{' '.join(run[0])}: {exc}"
         )
         return found + [request]
-    return found + [_request(i, merged, cwd) for i in inner]
+    return found + [r for i in inner for r in _own_reads(i, lambda i=i: [_request(i, merged, cwd)])]
 
 
 def _request(inv, env: Dict[str, str], cwd: str):

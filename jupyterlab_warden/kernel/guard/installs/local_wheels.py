@@ -30,7 +30,7 @@ import zipfile
 from email.parser import HeaderParser
 from typing import List, Optional, Set, Tuple
 
-from . import offered, requirements
+from . import files_read, offered, requirements
 from .request import InstallRequest
 
 MAX_METADATA_BYTES = 1 << 20
@@ -101,8 +101,10 @@ def _add_sidecar(request: InstallRequest, path: str, where: str) -> None:
         return
     label = os.path.basename(sidecar) + (f" ({where})" if where else "")
     try:
-        if not stat.S_ISREG(os.stat(sidecar).st_mode):
+        info = os.stat(sidecar)
+        if not stat.S_ISREG(info.st_mode):
             raise ValueError("not a regular file")
+        files_read.note(sidecar, info)
         with open(sidecar, "rb") as handle:
             data = handle.read(MAX_METADATA_BYTES + 1)
         if len(data) > MAX_METADATA_BYTES:
@@ -142,8 +144,10 @@ def _refuse_start_code(request: InstallRequest, label: str, found: List[str]) ->
 def _read(path: str, metadata: bool) -> Tuple[List[tuple], List[str]]:
     """(``(entry name, text)`` of every top-level ``*.dist-info/METADATA`` when ``metadata``,
     what the wheel carries that a later start runs: ``start_code``)."""
-    if not stat.S_ISREG(os.stat(path).st_mode):
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
         raise ValueError("not a regular file")
+    files_read.note(path, info)  # what an install's own redirection must not write
     with zipfile.ZipFile(path) as archive:
         infos = archive.infolist()
         if len(infos) > MAX_ENTRIES:

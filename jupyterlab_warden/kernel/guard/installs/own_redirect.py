@@ -14,30 +14,33 @@ log``). A redirection matters only when its target may be a file the install rea
   uv reads it from may not be the line's: ``uv --directory d``) and by real path;
 * a config file the reading itself lists (``uv_config.config_files``, ``condarc.files``, with
   the kernel's variables and the line's: ``UV_CONFIG_FILE``, ``CONDARC``, the user's files);
-* a file the tool discovers by its name in the folder it runs in or a parent (``DISCOVERED``),
-  wherever the target is (stricter: nobody logs into a uv.toml);
+* a file the tool discovers by its name in the folder it runs in or a parent, or in a folder its
+  interpreter discovery searches (schema/installer-discovered-names.json, shared with the static
+  side: uv.toml, pyvenv.cfg (R55b-10: a folder holding one is the environment whose bin/python
+  uv runs)...), wherever the target is (stricter: nobody logs into a uv.toml);
+* a file the install's reading itself read (``files_read``, compared after the reading:
+  ``read_problem``), by real path and by identity (st_dev, st_ino): a file a requirements file
+  includes (R55b-1), a hard link of one (R55b-2);
+* a target named through a process's descriptors or files (``/dev/stdin``, ``/dev/fd/N``,
+  ``/proc/self/fd/N``, ``/proc/<pid>/...``, a link to one; R55b-9): the shell resolves it in
+  its own process (``5<r.txt 2>/dev/fd/5`` is r.txt), Warden's process names other files;
 * a target Warden cannot place: a variable, a substitution, a glob or brace, an existing folder,
   a name ending in ``/``, a line whose folder is not known. Fail closed.
 
-Any other file (``install.log``, ``out/log.txt``) is allowed. A link is compared by what it
-leads to (a log.txt that links to uv.toml is uv.toml).
+Any other file (``install.log``, ``out/log.txt``, ``/dev/null``, another device) is allowed.
+A link is compared by what it leads to (a log.txt that links to uv.toml is uv.toml).
 """
 
 import os
 import re
-from typing import Dict, Iterable, List, Optional, Set
+from typing import Dict, Iterable, List, Optional, Set, Tuple
 
-# names uv, conda and the installers they run find by themselves in the working folder or its
-# parents (uv's project and config discovery, its Python version files, the locks it reads, a
-# pip's config, conda's env file default), beside the readings' own lists of config files
-DISCOVERED = frozenset(
-    (
-        "uv.toml", "pyproject.toml", "uv.lock", "pylock.toml", ".python-version",
-        ".python-versions", "setup.py", "setup.cfg", ".condarc", "condarc", ".mambarc",
-        "pip.conf", "pip.ini", "environment.yml", "environment.yaml", ".env",
-    )
-)  # fmt: skip
-_PYLOCK = re.compile(r"^pylock\.[^/]*\.toml$")  # PEP 751: pylock.<name>.toml
+from ...contracts import load_contract
+from .fastpath import through_process
+
+# a path that names a process's own descriptors or files, as written (bash opens /dev/fd/N and
+# /dev/std* itself, whether the files exist or not); a link to one is found by ``through_process``
+_PROCESS_NAMED = re.compile(r"^/(proc|dev/fd|dev/std(in|out|err))(/|$)")
 # what the shell expands in a target (a variable, a substitution, a glob, a brace list, ~user)
 _UNPLACED = re.compile(r"[$`*?\[{]")
 # a variable's value may be a list of files (UV_ENV_FILE: spaces; a search path: os.pathsep)
@@ -48,6 +51,25 @@ MESSAGE = (
     "opens it first), and {what}: run the install as its own command, or redirect its output "
     "into another file (an install.log)"
 )
+DESCRIPTOR_MESSAGE = (
+    "the install's own output redirection writes through {root}, which the shell resolves in "
+    "its own process (a descriptor the line opened on a file the install reads, `5<r.txt "
+    "2>/dev/fd/5`), not in Warden's: send the output to the other stream with 2>&1, or "
+    "redirect it into a file by its own path (an install.log)"
+)
+
+_DISCOVERED = None  # (names, patterns), read on the first redirection weighed
+
+
+def discovered(name: str) -> bool:
+    """Whether the installers find a file of this name by themselves
+    (schema/installer-discovered-names.json, the static side's list too)."""
+    global _DISCOVERED
+    if _DISCOVERED is None:
+        table = load_contract("installer-discovered-names.json")
+        _DISCOVERED = (frozenset(table["names"]), [re.compile(p) for p in table["patterns"]])
+    names, patterns = _DISCOVERED
+    return name in names or any(p.match(name) for p in patterns)
 
 
 def problem(inv, written: List[str], env: Dict[str, str], folder: Optional[str]) -> str:
@@ -59,11 +81,15 @@ def problem(inv, written: List[str], env: Dict[str, str], folder: Optional[str])
     for target in written:
         if _UNPLACED.search(target) or target.endswith("/") or folder is None:
             return MESSAGE.format(what="Warden cannot tell which file it writes")
-        real = os.path.realpath(os.path.join(folder, os.path.expanduser(target)))
+        full = os.path.join(folder, os.path.expanduser(target))
+        root = _process_root(full)
+        if root:
+            return DESCRIPTOR_MESSAGE.format(root=root)
+        real = os.path.realpath(full)
         if os.path.isdir(real):
             return MESSAGE.format(what="Warden cannot tell which file it writes")
         names = {os.path.basename(target), os.path.basename(real)}
-        if names & DISCOVERED or any(_PYLOCK.match(n) for n in names):
+        if any(map(discovered, names)):
             return MESSAGE.format(what="the file is one the installer finds by its name")
         if names & _word_names(inv.args, inv.env, folder) or real in _read_files(
             inv.tool, inv.program, env, folder
@@ -114,3 +140,44 @@ def _read_files(tool: str, program: str, env: Dict[str, str], folder: str) -> Se
     else:
         return set()
     return {os.path.realpath(os.path.join(folder, p)) for p in paths}
+
+
+def placed(written: List[str], folder: Optional[str]) -> Tuple[Tuple[str, tuple], ...]:
+    """The redirections' targets as ``read_problem`` compares them: (real path, (st_dev,
+    st_ino) of the file when it exists, else ()). Called only when ``problem`` found none (so
+    each is placed, in a known folder)."""
+    out = []
+    for target in written:
+        real = os.path.realpath(os.path.join(folder or ".", os.path.expanduser(target)))
+        try:
+            info = os.stat(real)
+            out.append((real, (info.st_dev, info.st_ino)))
+        except OSError:
+            out.append((real, ()))
+    return tuple(out)
+
+
+def read_problem(targets: Tuple[Tuple[str, tuple], ...], read) -> str:
+    """Why a redirection ``placed`` writes one of the files the install's reading read
+    (``files_read.FileRead``s), by real path or by identity (a hard link: R55b-2); ''."""
+    reals = {f.real for f in read}
+    identities = {f.identity for f in read}
+    for real, identity in targets:
+        if real in reals or (identity and identity in identities):
+            return MESSAGE.format(what="the file is one the install reads")
+    return ""
+
+
+def _process_root(path: str) -> str:
+    """The ``/proc`` or ``/dev/fd`` (``/dev/std*``) path a target is named through, as written
+    (``.``, ``..`` and doubled slashes taken out as text: Linux reads a leading ``//`` as
+    ``/``) or link by link (``through_process``); '' when none."""
+    text = os.path.normpath(os.path.join(os.getcwd(), path))
+    text = text[1:] if text.startswith("//") else text
+    found = _PROCESS_NAMED.match(text)
+    if found:
+        return "/" + found.group(1)
+    try:
+        return through_process(path)
+    except (OSError, ValueError):
+        return "a link that changed while Warden followed it"

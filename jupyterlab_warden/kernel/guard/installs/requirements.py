@@ -17,6 +17,7 @@ import re
 import shlex
 from typing import Dict, List, Optional, Tuple
 
+from . import files_read
 from .fastpath import through_process
 from .names import normalize
 from .request import InstallRequest, Requirement, Source, redact_url
@@ -415,6 +416,7 @@ def read_regular_file(path: str, limit: int = 0, errors: str = "strict", decode=
         named = through_process(path)
         if named:
             raise ValueError(PROCESS_PATH.format(named))
+        files_read.note(path, info)  # what an install's own redirection must not write
         if info.st_size > limit:
             raise ValueError(f"larger than {limit >> 20} MB")
         with os.fdopen(fd, "rb", closefd=False) as fh:

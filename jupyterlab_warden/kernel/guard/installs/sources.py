@@ -19,7 +19,7 @@ import posixpath
 import re
 from typing import Dict, List
 
-from . import unset
+from . import files_read, unset
 from .request import InstallRequest, Source, named_index_url
 
 DEFAULT_INDEX = "https://pypi.org/simple"
@@ -159,6 +159,7 @@ def read_local_pages(request: InstallRequest, cwd: str, env=None) -> None:
                 if os.path.getsize(page) > _MAX_PAGE_BYTES:
                     raise OSError("too large")
                 with open(page, "rb") as handle:
+                    files_read.note(page, os.fstat(handle.fileno()))
                     body = handle.read(_MAX_PAGE_BYTES).decode("utf-8", "replace")
             except OSError as exc:
                 request.problems.append(

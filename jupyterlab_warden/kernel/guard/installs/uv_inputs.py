@@ -125,6 +125,8 @@ def _version_file_request(cwd: str) -> tuple:
     """The first request of the nearest .python-version(s) file from ``cwd`` up, as uv finds
     it, and that file; ('', '') when there is none. A file Warden cannot read is its own
     request ('?'): refused."""
+    from . import files_read
+
     folder = os.path.abspath(cwd)
     while True:
         for name in _python_table()["version_files"]:
@@ -133,6 +135,7 @@ def _version_file_request(cwd: str) -> tuple:
                 continue
             try:
                 with open(path, encoding="utf-8") as fh:
+                    files_read.note(path, os.fstat(fh.fileno()))
                     lines = [ln.strip() for ln in fh.read(65536).splitlines()]
             except (OSError, UnicodeDecodeError):
                 return "?", path
