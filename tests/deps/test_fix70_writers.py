@@ -50,6 +50,7 @@ def test_a_pip_conf_of_other_settings_or_another_command_keeps_pip_list_a_reader
         ("uv venv", {".venv/pyvenv.cfg": "home = /usr/bin\n"}),  # its default folder
         ("cd sub && uv venv", {"sub/.venv/x": "", "sub/r.txt": ""}),
         ("uv venv --directory sub d", {"sub/d/x": ""}),
+        ("uv venv .", {}),  # the folder the line runs in: r.txt is there
     ],
 )
 def test_uv_venv_into_a_folder_with_files_is_a_writer(tmp_path, monkeypatch, command, files):
