@@ -97,3 +97,27 @@ def test_a_pip_reader_from_a_folder_warden_cannot_place_is_a_writer():
     # its pip.conf files may be relative to the folder pip starts in (R14-26)
     assert not writes_nothing("pip", ["list"], {}, "pip", None)
     assert writes_nothing("pip", ["list"])  # the options alone (the static side's reading)
+
+
+def test_the_reader_tables_list_no_writing_option_and_only_options_uv_takes():
+    """schema/installer-readers.json: each uv reader's options are ones that uv command takes
+    (schema/uv-cli.json ``by_command``), and no table lists an option that writes or fetches."""
+    from jupyterlab_warden.kernel.contracts import load_contract
+
+    readers, uv = load_contract("installer-readers.json"), load_contract("uv-cli.json")
+    for command, own in readers["uv"]["commands"].items():
+        if command not in ("", "help"):
+            takes = uv["by_command"]["uv " + command]
+            assert set(own["valued"]) <= set(takes["valued"]), command
+            assert set(own["flags"]) <= set(takes["flags"]), command
+    writing = set(
+        "--log --log-file --local-log --cache-dir --outdated --uptodate --index-url "
+        "--extra-index-url --find-links --python-fetch --seed --clear --force --allow-existing "
+        "--report --keyring-provider".split()
+    )
+    tables = [readers["pip"]["general"], readers["conda"]["general"]]
+    for tool in ("pip", "uv", "conda"):
+        tables += readers[tool]["commands"].values()
+    for table in tables:
+        assert not writing & set(table["valued"] + table["flags"])
+    assert "--python" not in readers["pip"]["general"]["valued"]  # pip's re-runs another pip
