@@ -667,9 +667,11 @@ export function shellInstalls(
 ): FoundInstall[] {
   const kept = startEnv;
   const keptNames = startNames;
+  const keptVariables = startVariables;
   try {
     startEnv = shellCodeOnly(env);
     startNames = Object.keys(env);
+    startVariables = { ...env };
     return shellInvocations(text, offset, 0).flatMap(([inv, from, to]) => {
       return requestsOf(inv, env, context).map(request => ({
         request,
@@ -684,6 +686,7 @@ export function shellInstalls(
   } finally {
     startEnv = kept;
     startNames = keptNames;
+    startVariables = keptVariables;
   }
 }
 
@@ -718,9 +721,11 @@ export function argvInstalls(
 ): InstallRequest[] {
   const kept = startEnv;
   const keptNames = startNames;
+  const keptVariables = startVariables;
   try {
     startEnv = shellCodeOnly(env);
     startNames = Object.keys(env);
+    startVariables = { ...env };
     return simple(argv, {}, 0, undefined, stdin).flatMap(inv =>
       requestsOf(inv, env, context)
     );
@@ -731,6 +736,7 @@ export function argvInstalls(
   } finally {
     startEnv = kept;
     startNames = keptNames;
+    startVariables = keptVariables;
   }
 }
 
@@ -782,6 +788,9 @@ function wordInput(program: string, stdin: string): string | null {
 }
 /** The names of the environment the start is given: what `env -i` drops (`emptyEnvironment`). */
 let startNames: readonly string[] = [];
+/** The environment the start is given, all of it: the variables that make an installer's
+ * reading command write (`PIP_LOG`, `UV_VENV_CLEAR`: `installerWritesNothing`). */
+let startVariables: Readonly<Record<string, string>> = {};
 
 function shellCodeOnly(
   env: Readonly<Record<string, string>>
@@ -1431,7 +1440,12 @@ function shellInvocations(
     if (
       invocations.length > 0 &&
       !mayWrite(program, invocations) &&
-      !invocations.every(inv => installerWritesNothing(inv.tool, inv.args))
+      !invocations.every(inv =>
+        installerWritesNothing(inv.tool, inv.args, {
+          ...startVariables,
+          ...inv.env
+        })
+      )
     ) {
       // an install writes what a later install on the line may read (red team 54a): a later
       // uv or conda is refused, a later pip decides again (`problem`); a program run after it

@@ -13,6 +13,7 @@
 import * as path from 'node:path';
 import uvRunTable from '../../schema/uv-run-cli.json';
 import uvCliTable from '../../schema/uv-cli.json';
+import readersTable from '../../schema/installer-readers.json';
 import { locationPaths } from './installerpaths';
 import { normalize } from './names';
 import { pipConfigSettings } from './pipconfig';
@@ -1404,50 +1405,158 @@ export function installerWritesFiles(tool: string, args: string[]): boolean {
   return args[start] === 'pip' && args.slice(start + 1).includes('compile');
 }
 
-// The reading commands of each installer, which write no file ('': no command, `pip --version`)
-const PIP_READERS = new Set(
-  ['', 'list', 'show', 'freeze', 'check', 'search', 'index', 'inspect', 'hash', 'completion', 'debug', 'help'] // prettier-ignore
+// The reading commands of each installer ('': no command, `pip --version`) and the options each
+// takes that write nothing (schema/installer-readers.json, the kernel's `installer_writes`)
+interface OptionTable {
+  flags: ReadonlySet<string>;
+  valued: ReadonlySet<string>;
+}
+interface OwnOptions {
+  flags: string[];
+  valued: string[];
+}
+const optionTable = (...parts: OwnOptions[]): OptionTable => ({
+  flags: new Set(parts.flatMap(p => p.flags)),
+  valued: new Set(parts.flatMap(p => p.valued))
+});
+const readerTables = (
+  commands: Record<string, OwnOptions>,
+  general?: OwnOptions
+): Map<string, OptionTable> =>
+  new Map(
+    Object.entries(commands).map(([c, own]) => [
+      c,
+      general ? optionTable(general, own) : optionTable(own)
+    ])
+  );
+const PIP_READERS = readerTables(
+  readersTable.pip.commands,
+  readersTable.pip.general
 );
-const UV_READERS = new Set(['', 'help']);
-const UV_PIP_READERS = new Set(['list', 'show', 'freeze', 'check', 'tree']);
-const CONDA_READERS = new Set(['', 'list', 'info', 'search', 'help']);
+const UV_READERS = readerTables(readersTable.uv.commands);
+const CONDA_READERS = readerTables(
+  readersTable.conda.commands,
+  readersTable.conda.general
+);
+// pip settings (PIP_<NAME>) that make any pip command write or run another pip
+const PIP_WRITING_SETTINGS = new Set<string>(readersTable.pip.settings);
+
+/**
+ * Whether every option among `words` is one of `table` (exact names; a short option cluster
+ * letter by letter, as optparse and clap read `-qq`): an abbreviation, a flag given a value
+ * or an option not listed may write (deny by default; the kernel's `_options_write_nothing`).
+ */
+function optionsWriteNothing(words: string[], table: OptionTable): boolean {
+  let i = 0;
+  while (i < words.length) {
+    const word = words[i++];
+    if (word === '--') {
+      return true; // the rest are operands
+    }
+    if (!word.startsWith('-') || word === '-') {
+      continue; // an operand: a package, a path
+    }
+    if (word.startsWith('--')) {
+      const eq = word.indexOf('=');
+      const name = eq < 0 ? word : word.slice(0, eq);
+      if (table.valued.has(name)) {
+        i += eq < 0 ? 1 : 0;
+      } else if (eq >= 0 || !table.flags.has(name)) {
+        return false;
+      }
+      continue;
+    }
+    for (let k = 1; k < word.length; k++) {
+      const letter = '-' + word[k];
+      if (table.valued.has(letter)) {
+        i += k === word.length - 1 ? 1 : 0; // its value: the rest, or the next word
+        break;
+      }
+      if (!table.flags.has(letter)) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
 
 /**
  * Whether an installer's command writes no file a later install on the line may read (red
  * team 54a; the kernel's `installer_writes.writes_nothing`): only pip, uv and conda's reading
- * commands (an allow-list). An install unpacks its packages' files where it installs and may
- * run a project's build code; `conda config` writes a .condarc; `pip download`, `uv pip
- * compile`, `uv run`, pipx, poetry and front ends write or run a command.
+ * commands (an allow-list), each with only options known to write nothing (red team 55b
+ * R55b-3: `pip list --log pyproject.toml`; R55b-7: `uv venv --clear d`), and no variable of
+ * `env` (the environment it starts with) that makes it write (`PIP_LOG`, `PIP_CACHE_DIR`,
+ * `UV_VENV_CLEAR`...). An install unpacks its packages' files where it installs and may run a
+ * project's build code; `conda config` writes a .condarc; `pip download`, `uv pip compile`,
+ * `uv run`, pipx, poetry and front ends write or run a command. Statically there is no pip.conf
+ * of the machine nor `uv venv`'s folder to look at: the kernel reads those when the line runs.
  */
-export function installerWritesNothing(tool: string, args: string[]): boolean {
+export function installerWritesNothing(
+  tool: string,
+  args: string[],
+  env: Readonly<Record<string, string>> = {}
+): boolean {
   const command = (start: number): string => {
     const word = args[start] ?? '';
     return word.startsWith('-') ? '-' : word;
   };
+  // the words but the command's own: its options before and after it, its operands
+  const words = (start: number, own: number): string[] =>
+    start >= args.length
+      ? [...args]
+      : [...args.slice(0, start), ...args.slice(start + own)];
   if (tool === 'pip') {
     const valued = new Set(
       [...PIP_LONG].filter(([, takes]) => takes).map(([n]) => n)
     );
-    return PIP_READERS.has(
-      command(subcommandStart(args, valued, PIP_COMMANDS))
+    const start = subcommandStart(args, valued, PIP_COMMANDS);
+    const table = PIP_READERS.get(command(start));
+    return (
+      table !== undefined &&
+      optionsWriteNothing(words(start, 1), table) &&
+      !Object.keys(env).some(
+        v =>
+          v.startsWith('PIP_') &&
+          PIP_WRITING_SETTINGS.has(pipSettingName(v.slice(4)))
+      )
     );
   }
   if (tool === 'uv') {
-    const start = subcommandStart(args, UV_VALUED, UV_COMMANDS);
-    if (command(start) === 'venv') {
-      // the venv uv makes from an interpreter, no package in it (the kernel's rule); --seed
-      // installs pip into it from an index
-      return !args.includes('--seed');
+    let start = subcommandStart(args, UV_VALUED, UV_COMMANDS);
+    let name = command(start);
+    if (name === 'pip') {
+      start += 1;
+      name = 'pip ' + command(start);
     }
-    return command(start) === 'pip'
-      ? UV_PIP_READERS.has(command(start + 1))
-      : UV_READERS.has(command(start));
+    const table = UV_READERS.get(name);
+    if (
+      table === undefined ||
+      !optionsWriteNothing(words(start, name === '' ? 0 : 1), table)
+    ) {
+      return false;
+    }
+    // `uv venv` set to clear or seed by its variables (anything but clap's false values)
+    return (
+      name !== 'venv' ||
+      !readersTable.uv.uv_venv_variables.some(
+        v =>
+          v in env &&
+          !readersTable.uv.falsy.includes(env[v].trim().toLowerCase())
+      )
+    );
   }
   if (['conda', 'mamba', 'micromamba'].includes(tool)) {
     const start = subcommandStart(args, CONDA_GLOBAL_VALUED, CONDA_COMMANDS);
-    return CONDA_READERS.has(command(start));
+    const table = CONDA_READERS.get(command(start));
+    return table !== undefined && optionsWriteNothing(words(start, 1), table);
   }
   return false; // pipx, poetry, pdm, front ends: each installs or runs a command
+}
+
+/** pip's option name for an environment key after `PIP_` (pip's `_normalize_name`). */
+function pipSettingName(name: string): string {
+  const key = name.toLowerCase().replace(/_/g, '-');
+  return key.startsWith('--') ? key.slice(2) : key;
 }
 
 /**

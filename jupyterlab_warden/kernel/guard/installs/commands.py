@@ -939,7 +939,7 @@ def _shell_invocations(
             # after (`cd() { :; }; cd d && ./x`): where it leaves the shell is not told
             line.cwd, line.moved = None, True
         runs = _may_write(program, invocations)
-        if invocations and not runs and not installer_writes.none(invocations):
+        if invocations and not runs and not _writes_nothing(invocations, folder):
             # an install writes what a later install on the line may read (red team 54a): a
             # later uv or conda is refused, a later pip decides again (``problem``); a program
             # run after it is read as before (it runs what the decided install put there)
@@ -2099,6 +2099,17 @@ def _own_redirections(
     if problem:
         return placed._replace(problem=problem)
     return placed._replace(redirected=own_redirect.placed(written, here))
+
+
+def _writes_nothing(invocations: List[Invocation], folder: Optional[str]) -> bool:
+    """Whether none of a command's installs writes a file (``installer_writes``), each with
+    the environment it starts with (the kernel's variables, the line's over them) and from
+    the folder it starts in: pip's settings and `uv venv`'s folder count (red team 55b)."""
+    with start_folder(folder):
+        here = current_folder()  # from this process's folder ('' its own), None: not known
+    given = startup_modules.START_ENVIRON.get()
+    inherited = dict(os.environ if given is None else given)
+    return installer_writes.none(invocations, inherited, None if here is None else here or ".")
 
 
 def _may_write(program: str, invocations: List[Invocation]) -> bool:

@@ -6,11 +6,21 @@ environment is (``--target .`` puts a wheel's top-level ``r.txt`` in the folder 
 in: R54a-4), and building a local project, an sdist or a VCS checkout runs that project's
 build code, which writes anything (R54a-1); ``conda config`` writes a .condarc (R54a-2). The
 commands listed here only read (a listing, a query, a version): an allow-list, so a command
-Warden does not know is a writer. The static twin is src/deps/installers.ts
-``installerWritesNothing``."""
+Warden does not know is a writer.
 
-from typing import List
+A reading command writes through its options and settings too (red team 55b): ``pip list
+--log pyproject.toml`` appends pip's log to the file a later uv reads its settings from
+(R55b-3; also ``PIP_LOG``, a pip.conf ``log =``), ``uv venv --clear d`` removes d with the
+uv.toml a later ``cd d && uv pip install`` was decided by (R55b-7). So each is a reader only
+when every option it is given is one known to write nothing (schema/installer-readers.json,
+the exact name: deny by default) and no setting makes it write. The static twin is
+src/deps/installers.ts ``installerWritesNothing``."""
 
+import configparser
+import os
+from typing import Dict, List, Mapping, Optional, Tuple
+
+from ...contracts import load_contract
 from .arguments import (
     CONDA_COMMANDS,
     CONDA_GLOBAL_VALUED,
@@ -25,42 +35,216 @@ PIP_COMMANDS = frozenset(
     "install download wheel lock uninstall freeze list show check config search cache index "
     "inspect hash completion debug help".split()
 )
-# (no command at all: `pip --version`, `uv --help`, `conda --version`)
-_PIP_READERS = frozenset(("", "list", "show", "freeze", "check", "search", "index", "inspect",
-                          "hash", "completion", "debug", "help"))  # fmt: skip
-_UV_READERS = frozenset(("", "help"))
-_UV_PIP_READERS = frozenset(("list", "show", "freeze", "check", "tree"))
-_CONDA_READERS = frozenset(("", "list", "info", "search", "help"))
 _CONDAS = frozenset(("conda", "mamba", "micromamba"))
+_READERS = load_contract("installer-readers.json")
+_Table = Tuple[frozenset, frozenset]  # (flags, valued)
 
 
-def writes_nothing(tool: str, args: List[str]) -> bool:
+def _table(*parts: dict) -> _Table:
+    return (
+        frozenset(o for p in parts for o in p["flags"]),
+        frozenset(o for p in parts for o in p["valued"]),
+    )
+
+
+# each reading command ('': none, `pip --version`) and the options it takes that write nothing
+_PIP = {
+    c: _table(_READERS["pip"]["general"], own) for c, own in _READERS["pip"]["commands"].items()
+}
+_UV = {c: _table(own) for c, own in _READERS["uv"]["commands"].items()}
+_CONDA = {
+    c: _table(_READERS["conda"]["general"], own) for c, own in _READERS["conda"]["commands"].items()
+}
+# pip settings (PIP_<NAME>, a pip.conf key) that make any pip command write or run
+_PIP_SETTINGS = frozenset(_READERS["pip"]["settings"])
+_UV_VENV_VARIABLES = tuple(_READERS["uv"]["uv_venv_variables"])
+_FALSY = frozenset(_READERS["uv"]["falsy"])
+
+
+def writes_nothing(
+    tool: str,
+    args: List[str],
+    env: Optional[Mapping[str, str]] = None,
+    program: str = "",
+    here: Optional[str] = None,
+) -> bool:
     """Whether ``tool ARGS`` (an installer's invocation) writes no file: pip, uv and conda's
-    reading commands; any install, build, config, cache, run or unknown command may write."""
+    reading commands, with only options that write nothing; any install, build, config, cache,
+    run or unknown command may write. With ``env`` (the environment the installer starts
+    with) and ``here`` (the folder it starts in; None: not known), what they make it write is
+    read too: pip's settings and config files, `uv venv`'s variables and folder."""
     if tool == "pip":
         valued = {name for name, takes in PIP_LONG.items() if takes}
-        return _command(args, subcommand_start(args, valued, PIP_COMMANDS)) in _PIP_READERS
+        start = subcommand_start(args, valued, PIP_COMMANDS)
+        command = _command(args, start)
+        if command not in _PIP or not _options_write_nothing(_words(args, start, 1), _PIP[command]):
+            return False
+        return env is None or not _pip_settings_write(command, env, program, here)
     if tool == "uv":
         start = subcommand_start(args, UV_VALUED, UV_COMMANDS)
-        if _command(args, start) == "pip":
-            return _command(args, start + 1) in _UV_PIP_READERS
-        if _command(args, start) == "venv":
-            # the venv uv makes from an interpreter, no package in it: a later uv's discovery
-            # of it is read as uv's (red team 29); --seed installs pip into it from an index
-            return "--seed" not in args
-        return _command(args, start) in _UV_READERS
+        command = _command(args, start)
+        if command == "pip":
+            command, start = "pip " + _command(args, start + 1), start + 1
+        if command not in _UV:
+            return False
+        rest = _words(args, start, 1 if command != "" else 0)
+        if not _options_write_nothing(rest, _UV[command]):
+            return False
+        return command != "venv" or env is None or not _venv_writes(rest, env, here)
     if tool in _CONDAS:
         start = subcommand_start(args, CONDA_GLOBAL_VALUED, CONDA_COMMANDS)
-        return _command(args, start) in _CONDA_READERS
+        command = _command(args, start)
+        return command in _CONDA and _options_write_nothing(_words(args, start, 1), _CONDA[command])
     return False  # pipx, poetry, pdm, front ends: each installs or runs
 
 
-def none(invocations) -> bool:
-    """Whether none of a command's installer invocations writes a file."""
-    return all(writes_nothing(i.tool, i.args) for i in invocations)
+def none(invocations, environ: Optional[Mapping[str, str]] = None, here=None) -> bool:
+    """Whether none of a command's installer invocations writes a file (``environ``: the
+    kernel's variables, each invocation's assignments over them)."""
+    return all(
+        writes_nothing(
+            i.tool,
+            i.args,
+            None if environ is None else {**environ, **i.env},
+            i.program,
+            None if here is None else os.path.join(here, i.cwd),
+        )
+        for i in invocations
+    )
 
 
 def _command(args: List[str], start: int) -> str:
     """The command word at ``start`` ('' past the end; an option there is no command)."""
     word = args[start] if start < len(args) else ""
     return "" if word == "" else (word if not word.startswith("-") else "-")
+
+
+def _words(args: List[str], start: int, command_words: int) -> List[str]:
+    """The words but the command's own (its options before and after it, its operands)."""
+    if start >= len(args):
+        return list(args)
+    return args[:start] + args[start + command_words :]
+
+
+def _options_write_nothing(words: List[str], table: _Table) -> bool:
+    """Whether every option among ``words`` is one of ``table`` (exact names; a short option
+    cluster letter by letter, as optparse and clap read ``-qq``, ``-la``): an abbreviation, a
+    flag given a value or an option not listed may write (deny by default)."""
+    flags, valued = table
+    i = 0
+    while i < len(words):
+        word = words[i]
+        i += 1
+        if word == "--":
+            return True  # the rest are operands
+        if not word.startswith("-") or word == "-":
+            continue  # an operand: a package, a path
+        if word.startswith("--"):
+            name, eq, _ = word.partition("=")
+            if name in valued:
+                i += 0 if eq else 1
+            elif eq or name not in flags:
+                return False
+            continue
+        for k in range(1, len(word)):
+            letter = "-" + word[k]
+            if letter in valued:
+                i += 1 if k == len(word) - 1 else 0  # its value: the rest, or the next word
+                break
+            if letter not in flags:
+                return False
+    return True
+
+
+def _pip_settings_write(command: str, env: Mapping[str, str], program: str, here) -> bool:
+    """Whether pip's variables or config files set an option that writes (``--log`` and its
+    spellings, ``--cache-dir``) or runs another pip (``--python``), for every command: pip
+    takes any option from ``PIP_<NAME>`` (any case after the prefix) and a pip.conf's
+    ``[global]`` or command section. A config file Warden cannot read may set one."""
+    from .sources import pip_config_files, pip_key
+
+    if any(v.startswith("PIP_") and pip_key(v[4:]) in _PIP_SETTINGS for v in env):
+        return True
+    if here is None:
+        return True  # the config files pip finds from a folder Warden cannot place
+    sections = ("global", command) if command else ("global",)
+    for path in pip_config_files(dict(env), program or "pip", here):
+        if not os.path.isfile(path):
+            continue
+        parser = configparser.RawConfigParser()
+        try:
+            parser.read(path, encoding="utf-8")
+        except (configparser.Error, OSError, UnicodeDecodeError):
+            return True
+        for section in sections:
+            if parser.has_section(section) and any(
+                pip_key(key) in _PIP_SETTINGS for key in parser.options(section)
+            ):
+                return True
+    return False
+
+
+def _venv_writes(words: List[str], env: Mapping[str, str], here: Optional[str]) -> bool:
+    """Whether `uv venv` may remove or write into a folder that holds files: set to clear or
+    seed by its variables (``UV_VENV_CLEAR``, ``UV_VENV_SEED``: anything but clap's false
+    values), or its folder already there and not empty. uv 0.13 refuses such a folder without
+    ``--clear``, but older uvs replaced an existing environment unasked: fail closed. A new or
+    empty folder gets the environment uv makes from an interpreter, no package in it, which a
+    later uv's discovery reads (red team 29): not a writer."""
+    if any(v in env and str(env[v]).strip().lower() not in _FALSY for v in _UV_VENV_VARIABLES):
+        return True
+    if here is None:
+        return True
+    folders = _venv_folders(words, env, here)
+    return folders is None or any(_holds_files(f) for f in folders)
+
+
+def _venv_folders(words: List[str], env: Mapping[str, str], here: str) -> Optional[List[str]]:
+    """The folders `uv venv` may make its environment in (None: Warden cannot place them):
+    its operand, else `.venv` (or UV_PROJECT_ENVIRONMENT) in the folder and in each parent a
+    project (pyproject.toml) may be found in; from ``--directory``/UV_WORKING_DIR."""
+    valued = _UV["venv"][1]
+    given: Dict[str, str] = {}
+    operands: List[str] = []
+    words = iter(words)
+    for word in words:
+        name, eq, value = word.partition("=")
+        if name in valued:
+            given[name] = value if eq else next(words, "")
+        elif not word.startswith("-") or word == "-":
+            operands.append(word)
+    base = given.get("--directory", env.get("UV_WORKING_DIR", ""))
+    if "--project" in given or "UV_PROJECT" in env:
+        return None  # a project found from elsewhere: where its environment goes is not read
+    names = operands or [env.get("UV_PROJECT_ENVIRONMENT") or ".venv"]
+    if any(_unplaceable(n) for n in names + [base]):
+        return None
+    start = os.path.abspath(os.path.join(here, base))
+    if operands:
+        return [os.path.join(start, n) for n in names]
+    found, folder = [], start
+    while True:
+        if folder == start or os.path.isfile(os.path.join(folder, "pyproject.toml")):
+            found.append(os.path.join(folder, names[0]))
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return found
+        folder = parent
+
+
+def _unplaceable(name: str) -> bool:
+    """A name the shell or Warden's reading left unexpanded (``$X``, a glob, ``~``)."""
+    return any(c in name for c in "$`*?[{~")
+
+
+def _holds_files(folder: str) -> bool:
+    """Whether ``folder`` is there and not an empty folder (a file, a link, a folder with
+    entries, or one Warden cannot list: uv may remove or write into it)."""
+    if not os.path.lexists(folder):
+        return False
+    if os.path.islink(folder) or not os.path.isdir(folder):
+        return True
+    try:
+        return bool(os.listdir(folder))
+    except OSError:
+        return True
