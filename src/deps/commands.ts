@@ -29,6 +29,7 @@ import {
   uvToolCommand,
   type CommandContext
 } from './installers';
+import { Compounds, wordParens } from './compoundredirect';
 import { readEnvFiles } from './dotenv';
 import { EnvSplitUnread, envSplit } from './envsplit';
 import { isCodeVariable, isInterpreter, refusedCode } from './interpreters';
@@ -1060,7 +1061,18 @@ function shellInvocations(
   }
   const original = script;
   script = masked.text;
-  const commands: Array<{ words: string[]; writes: boolean; written: string[]; sep: string; op?: string; from: number; to: number; substitutes: boolean; stdin: string; defines?: boolean }> = []; // prettier-ignore
+  const commands: Array<{ words: string[]; writes: boolean; written: string[]; sep: string; op?: string; from: number; to: number; substitutes: boolean; stdin: string; defines?: boolean; group?: string[] }> = []; // prettier-ignore
+  // the compound commands around each command, and the files their redirections write
+  // (red team 55b R55b-5): [first, end, files] for the commands first..end-1
+  const compounds = new Compounds();
+  const spread: Array<[number, number, string[]]> = [];
+  const close = (first: number | null, end: number, files: string[]): void => {
+    // a closing word Warden cannot match (a syntax error, a construct it does not follow:
+    // `coproc NAME { ...; }`): its redirection may apply to any command before it
+    if (first !== null && files.length > 0) {
+      spread.push([Math.max(first, 0), end, [...files]]);
+    }
+  };
   let subshells = false;
   // a loop or a function runs its commands again or later: text order is not run order
   let repeats = false;
@@ -1076,6 +1088,9 @@ function shellInvocations(
       let substitutes = false;
       // what the command reads on stdin: a heredoc's lines are read as commands of the line
       let stdin = n > 0 ? 'pipe' : 'unknown';
+      let closing: number | null = null; // a closing word's compound (its first command)
+      let closed: number | null = null; // the subshell a `)` of the command closed
+      let closeWritten: string[] = []; // ... and the files the redirections after it write
       for (let i = 0; i < tokens.length; i++) {
         const head = /^([^()]*)\(\)$/.exec(tokens[i].value);
         if (head) {
@@ -1123,6 +1138,9 @@ function shellInvocations(
             if (writesFile(op, target)) {
               writes = true;
               written.push(target);
+              if (closed !== null) {
+                closeWritten.push(target);
+              }
             }
             if (op === '<<') {
               stdin = 'heredoc';
@@ -1151,6 +1169,7 @@ function shellInvocations(
           /^\(?[^()]+\)$/.test(tokens[i].value) &&
           (words.length === 0 || (words[0] === 'case' && words.length === 3))
         ) {
+          compounds.closeParen(); // the pattern's end
           if (words.length > 0) {
             commands.push({ words, writes, written, sep: ';', from: tokens[0].from, to: tokens[i].to, substitutes, stdin }); // prettier-ignore
           }
@@ -1170,11 +1189,32 @@ function shellInvocations(
         const opens = raw.startsWith('(');
         const closes = raw.endsWith(')');
         subshells ||= opens || closes;
-        words.push(
-          value
-            .replace(opens ? /^\(+/ : /^$/, '')
-            .replace(closes ? /\)+$/ : /^$/, '')
-        );
+        const word = value
+          .replace(opens ? /^\(+/ : /^$/, '')
+          .replace(closes ? /\)+$/ : /^$/, '');
+        const parens = wordParens(raw);
+        for (let p = 0; p < parens.leading; p++) {
+          compounds.openParen(
+            commands.length,
+            words.filter(w => w !== '')
+          );
+        }
+        if (word !== '') {
+          const first = compounds.word(word, commands.length, words.filter(w => w !== '')); // prettier-ignore
+          closing = first ?? closing;
+        }
+        for (const paren of parens.rest) {
+          if (paren === '(') {
+            compounds.openParen(commands.length, [...words, word].filter(w => w !== '')); // prettier-ignore
+            continue;
+          }
+          const first = compounds.closeParen();
+          if (first !== null) {
+            close(closed, commands.length, closeWritten); // `( ( a ) 2>x ) 2>y`
+            [closed, closeWritten] = [first, []];
+          }
+        }
+        words.push(word);
       }
       words = words.filter(w => w !== '');
       const last = tokens[tokens.length - 1];
@@ -1192,6 +1232,10 @@ function shellInvocations(
               : /^(\|&|&(?![&>]))/.test(after)
                 ? after.slice(0, after[0] === '|' ? 2 : 1)
                 : ';';
+      // `} 2>r.txt`: the commands inside; `( a; b ) 2>r.txt`: b's own, a's as the compound's
+      close(closing, commands.length, written);
+      close(closed, commands.length, closeWritten);
+      compounds.operator(/^;;/.test(after) ? ';;' : op);
       commands.push({
         words,
         writes,
@@ -1204,6 +1248,11 @@ function shellInvocations(
         stdin
       });
     });
+  }
+  for (const [first, end, files] of spread) {
+    for (let k = first; k < Math.min(end, commands.length); k++) {
+      commands[k].group = [...(commands[k].group ?? []), ...files];
+    }
   }
   if (
     commands.some(c => c.words.some(w => w.startsWith('~'))) &&
@@ -1383,7 +1432,10 @@ function shellInvocations(
     const [outerWriter, outerOutput] = [lineWriter, ownOutput];
     lineWriter ||=
       line.programWritten || subWrote || laterWriter(commands, k, places);
-    ownOutput = command.writes ? 'a redirection of its output' : '';
+    // a compound command's redirections are the command's own (compoundredirect.ts)
+    const group = command.group ?? [];
+    ownOutput =
+      command.writes || group.length > 0 ? 'a redirection of its output' : '';
     let invocations: Invocation[];
     const outerInner = innerWrote;
     innerWrote = false;
@@ -1420,7 +1472,7 @@ function shellInvocations(
                 )
             },
             lost[n],
-            command.written,
+            [...command.written, ...group],
             folder
           )
         ),
@@ -1454,9 +1506,21 @@ function shellInvocations(
       writers.push(k);
       line.wrote = true;
     }
-    if (command.writes || wroteInside || mayWrite(program, invocations)) {
-      line.changed ||= program || 'a redirection';
-      if (command.writes || wroteInside || !NO_PROGRAM_WRITE.has(program)) {
+    const writes =
+      command.writes || wroteInside || mayWrite(program, invocations);
+    if (writes || group.length > 0) {
+      if (writes) {
+        // not for the compound's redirections alone: they write only files an install
+        // inside weighs as its own, and its closing word (the last command of a subshell)
+        // is the writer for the commands after it
+        line.changed ||= program || 'a redirection';
+      }
+      if (
+        command.writes ||
+        group.length > 0 ||
+        wroteInside ||
+        !NO_PROGRAM_WRITE.has(program)
+      ) {
         line.programWritten ||= program || 'a redirection';
       }
       if (SHELL_STATE_WRITERS.has(program)) {

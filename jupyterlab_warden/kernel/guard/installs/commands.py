@@ -41,6 +41,7 @@ from ..boot_sys import BOOT_SYS  # sys as at the boot (red team 49a)
 from ..frozen_builtins import FROZEN
 from . import (
     command_values,
+    compound_redirect,
     env_split,
     fastpath,
     handed_text,
@@ -752,7 +753,7 @@ def _shell_invocations(
             raise Unreadable("a ~ assignment is written both quoted and unquoted on the line")
         tokens = [shell_values.tilde_assignment(t, home) if t in script else t for t in tokens]
     commands = [
-        (_literal(words), _literal(rest[0]), *rest[1:4], _literal(rest[4]))
+        (_literal(words), _literal(rest[0]), *rest[1:4], _literal(rest[4]), _literal(rest[5]))
         for words, *rest in _split(tokens)
     ]
     functions = _functions_defined(commands)
@@ -797,7 +798,7 @@ def _shell_invocations(
     same_shell = _LINE_ALIASES.get()
     aliases: Dict[str, str] = dict(same_shell or {})
     _LINE_ALIASES.set(aliases)  # reset by shell_invocations
-    for k, (command, writes, _after, substitutes, stdin, targets) in enumerate(commands):
+    for k, (command, writes, _after, substitutes, stdin, targets, group) in enumerate(commands):
         # a process substitution glued to a word (`--file=<(..)`) is a marker in that word
         pieces = _SUBSTITUTION.findall(" ".join(command))
         substitutes = substitutes or any(int(n) in processes for n in pieces)
@@ -888,7 +889,9 @@ def _shell_invocations(
         # red team 17 R17-13: what on the line may write a module a guardless Python imports
         before = _LINE_WRITER.get()[0] or line.program_written or sub_wrote
         before = before or _later_writer(commands, k, places)
-        line_writer = _LINE_WRITER.set((before, "a redirection of its output" if writes else ""))
+        # a compound command's redirections are the command's own (``compound_redirect``)
+        own_output = "a redirection of its output" if writes or group else ""
+        line_writer = _LINE_WRITER.set((before, own_output))
         path_writes = _PATH_WRITES.set(_PATH_WRITES.get() + tuple(placed))
         link_places = _LINK_PLACES.set(_LINK_PLACES.get() + tuple(linked))
         starts_read[k], guarded_starts = [], []
@@ -923,7 +926,7 @@ def _shell_invocations(
                             ),
                         ),
                         why,
-                        writes,
+                        writes + group,
                         folder,
                     )
                     for inv, why in zip(invocations, lost)
@@ -946,24 +949,29 @@ def _shell_invocations(
             line.changed = line.changed or program or "an install"
             writers.append(k)
             line.wrote = True
-        if writes or runs or inner[0]:
+        if writes or group or runs or inner[0]:
             with start_folder(folder):
                 env = line.start_env()
                 before = (_PATH_WRITES.get() + tuple(placed), _LINK_PLACES.get() + tuple(linked))
                 # a Python keeping the guard, started by the command's own first word
                 first = next((w for w in command if not _ASSIGNMENT_WORD.match(w)), "")
                 guarded = bool(first) and first in guarded_starts
+                redirected = targets + group if writes or group else []
                 wrote, made = _write_places(
-                    program, command, targets if writes else [], env, runs, before, guarded
+                    program, command, redirected, env, runs, before, guarded
                 )
             wrote, made = wrote + inner[0], made + inner[1]  # its inner lines' (R36-7)
             wrote_by[k] = wrote
             placed.extend(wrote)
             linked.extend(made)
-            line.changed = line.changed or program or "a redirection"
-            if writes or program not in _SHELL_OPTION_WRITERS:
+            if writes or runs or inner[0]:
+                # not for the compound's redirections alone: they write only files an install
+                # inside weighs as its own (``own_redirect``), and its closing word (the last
+                # command of a subshell) is the writer for the commands after it
+                line.changed = line.changed or program or "a redirection"
+            if writes or group or program not in _SHELL_OPTION_WRITERS:
                 line.tree_changed = line.tree_changed or program or "a redirection"
-            if writes or program not in _NO_PROGRAM_WRITE:
+            if writes or group or program not in _NO_PROGRAM_WRITE:
                 line.program_written = line.program_written or program or "a redirection"
             if program in _SHELL_STATE_WRITERS:
                 line.shell_changed = line.shell_changed or program
@@ -2303,10 +2311,23 @@ def _construct(token: str) -> str:
 def _split(tokens: List[str]):
     """The simple commands: (words, the targets of its redirections that write a file (none:
     empty), the operator after, whether it holds a process substitution, what its stdin is, its
-    redirections' targets)."""
+    redirections' targets, the files the redirections of the compound commands around it
+    write: ``compound_redirect``)."""
     commands, current, writes, redirect, substitutes = [], [], [], None, False
     targets: List[str] = []
     stdin = "unknown"  # "heredoc" (its lines are read as commands), "redirect", "fd?" (any)
+    compounds = compound_redirect.Compounds()
+    # (first, end, files): the commands first..end-1 are inside a compound that writes files
+    spread: List[Tuple[int, int, List[str]]] = []
+    closing: Optional[int] = None  # the current command's closing word's compound (its first)
+    closed: Optional[int] = None  # the compound a `)` just closed, for the redirections after
+
+    def close(first: Optional[int], end: int, files: List[str]) -> None:
+        # a closing word Warden cannot match (a syntax error, a construct it does not follow:
+        # `coproc NAME { ...; }`): its redirection may apply to any command before it
+        if first is not None and files:
+            spread.append((max(first, 0), end, list(files)))
+
     for token in tokens:
         if (redirect is not None and token in ("(",)) or token in ("<(", ">("):
             substitutes, redirect = True, None  # >(cmd), <(cmd): its words stay in the command
@@ -2326,13 +2347,22 @@ def _split(tokens: List[str]):
         if token in _OPERATORS or set(token) <= set(";&|()\n") and token:
             if token in (")",) and substitutes and current:
                 continue  # the end of a process substitution
+            if token in ("(",):
+                compounds.open_paren(len(commands), current)
+            compounds.operator(token)
             if current:
+                close(closing, len(commands), writes)  # `} 2>r.txt`: the commands inside
                 commands.append((current, writes, token, substitutes, stdin, targets))
             elif commands and commands[-1][2] in ("(", ")"):
+                # `( a; b ) 2>r.txt`: the last command's own, the others' as the compound's
+                close(closed, len(commands) - 1, writes)
                 commands[-1] = (*commands[-1][:2], token, *commands[-1][3:])  # `(a) | b`
+                commands[-1][1].extend(writes)
                 commands[-1][5].extend(targets)
             elif _SUBSTITUTION.search(" ".join(targets)):  # `> $(cmd);`: a redirection alone
                 commands.append(([":"], writes, token, substitutes, stdin, targets))
+            closed = compounds.close_paren() if token in (")",) else None
+            closing = None
             current, writes, substitutes, stdin, targets = [], [], False, "unknown", []
         elif token in _REDIRECTS or (set(token) <= set("<>&|") and token):
             redirect = token
@@ -2343,10 +2373,21 @@ def _split(tokens: List[str]):
             elif stdin == "unknown":
                 stdin = "fd?"  # `bash 2>/dev/null`: a number before it is a descriptor
         else:
+            first = compounds.word(token, len(commands), current)
+            closing = first if first is not None else closing
             current.append(token)
     if current or _SUBSTITUTION.search(" ".join(targets)):
+        close(closing, len(commands), writes)
         commands.append((current or [":"], writes, "", substitutes, stdin, targets))
-    return commands
+    elif commands and commands[-1][2] == ")" and targets:
+        close(closed, len(commands) - 1, writes)  # `( a ) 2>r.txt` at the end of the line
+        commands[-1][1].extend(writes)
+        commands[-1][5].extend(targets)
+    inherited: List[List[str]] = [[] for _ in commands]
+    for first, end, files in spread:
+        for k in range(first, min(end, len(commands))):
+            inherited[k].extend(files)
+    return [(*command, inherited[k]) for k, command in enumerate(commands)]
 
 
 # Programs that choose what they do by the name they are started under (argv[0]): a link to

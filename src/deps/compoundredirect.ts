@@ -1,0 +1,142 @@
+/**
+ * Which simple commands a compound command's redirections apply to (red team 55b R55b-5): the
+ * shell opens a redirection written after a compound command's closing word (`{ ...; }
+ * 2>r.txt`, `( ... ) 2>r.txt`, `if ...; fi`, `while/until/for/select ... done`, `case ...
+ * esac`, a function body, applied at each call) once, before any command inside runs. The
+ * kernel's `installs/compound_redirect.py` (its docstring says why); `shellInvocations` gives
+ * each command inside the compound's redirections as its own (`ownRedirectionProblem`).
+ */
+
+/** The word that closes each opening word. */
+const CLOSING: Readonly<Record<string, string>> = {
+  '{': '}',
+  '(': ')',
+  if: 'fi',
+  case: 'esac',
+  while: 'done',
+  until: 'done',
+  for: 'done',
+  select: 'done'
+};
+const CLOSERS: ReadonlySet<string> = new Set(['}', 'fi', 'done', 'esac']);
+/** reserved words after which the next word is still in a command's first place */
+const PREFIXES: ReadonlySet<string> = new Set(
+  '{ then do else elif if while until ! time'.split(' ')
+);
+
+/** A closing word that matches no opening one: where its redirection applies is not known. */
+export const UNMATCHED = -1;
+
+/** A simple command's words without the reserved words in front (`{`, `function NAME`...). */
+function afterPrefixes(words: string[]): string[] {
+  let i = 0;
+  while (
+    i < words.length &&
+    (PREFIXES.has(words[i]) || words[i] === 'function')
+  ) {
+    i += words[i] === 'function' ? 2 : 1; // `function NAME {`
+  }
+  return words.slice(i);
+}
+
+/** Whether a word after `words` is in a command's first place (not after for/select/case). */
+export function commandPosition(words: string[]): boolean {
+  return afterPrefixes(words).length === 0;
+}
+
+/** The compound commands open at a point of the line, as [opening word, first command]. */
+export class Compounds {
+  private open: Array<[string, number]> = [];
+  private pattern = false; // a case arm's pattern comes next (after `in`, after `;;`)
+
+  private top(): string {
+    return this.open.length > 0 ? this.open[this.open.length - 1][0] : '';
+  }
+
+  /** Reads `word` about to be added to command `index` (its words so far `current`): the
+   * first command of the compound a closing word closes (UNMATCHED: none), else null. */
+  word(word: string, index: number, current: string[]): number | null {
+    const head = afterPrefixes(current);
+    if (this.top() === 'case' && (head[0] === 'case' || this.pattern)) {
+      if (head[0] === 'case' && head.length === 2 && word === 'in') {
+        this.pattern = true;
+      } else if (word === 'esac' && head.length === 0) {
+        return this.close('esac');
+      }
+      return null; // the case's word, or an arm's pattern: no command
+    }
+    if (!commandPosition(current)) {
+      return null;
+    }
+    if (Object.prototype.hasOwnProperty.call(CLOSING, word)) {
+      this.open.push([word, index]);
+      return null;
+    }
+    return CLOSERS.has(word) ? this.close(word) : null;
+  }
+
+  /** Reads an operator between commands: `;;` ends a case arm. */
+  operator(op: string): void {
+    if (op === ';;' && this.top() === 'case') {
+      this.pattern = true;
+    }
+  }
+
+  /** Reads a `(` after `current`: a subshell in a command's first place, a case pattern's
+   * own, or a parenthesis its `)` closes (`arr=(a b)`, `$(...)`), no compound. */
+  openParen(index: number, current: string[]): void {
+    if (this.top() === 'case' && this.pattern) {
+      return;
+    }
+    this.open.push([commandPosition(current) ? '(' : '=(', index]);
+  }
+
+  /** Reads a `)`: the first command of the subshell it closes, null for the end of a case
+   * pattern or of a parenthesis that is no subshell, UNMATCHED when it closes nothing. */
+  closeParen(): number | null {
+    if (this.top() === 'case') {
+      this.pattern = false;
+      return null;
+    }
+    if (this.top() === '=(') {
+      this.open.pop();
+      return null;
+    }
+    return this.close(')');
+  }
+
+  private close(word: string): number {
+    if (this.open.length > 0 && CLOSING[this.top()] === word) {
+      return this.open.pop()![1];
+    }
+    return UNMATCHED;
+  }
+}
+
+/** The parentheses of a word outside its quotes and escapes, in order: its leading `(`s (a
+ * subshell's, written against its first word: `(uv`), then the others (`x)`, `$(date)`). */
+export function wordParens(raw: string): { leading: number; rest: string[] } {
+  let leading = 0;
+  while (raw[leading] === '(') {
+    leading++;
+  }
+  const rest: string[] = [];
+  let quote = '';
+  for (let i = leading; i < raw.length; i++) {
+    const c = raw[i];
+    if (quote) {
+      if (c === quote) {
+        quote = '';
+      } else if (c === '\\' && quote === '"') {
+        i++;
+      }
+    } else if (c === '\\') {
+      i++;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+    } else if (c === '(' || c === ')') {
+      rest.push(c);
+    }
+  }
+  return { leading, rest };
+}
