@@ -10,11 +10,11 @@ import os
 from .json_read import loads
 
 # The kernel guard runs its own copy of this module (``guard/private_modules``: mods 70), with
-# the builtins as the guard booted (``FROZEN``: its ``open``), never the one the process holds
-# in ``sys.modules``: that one the guard's boot loaded (the rule catalog), so its cache, its
-# folder, its ``os.path`` and its ``open`` were a cell's to rebind before the guard's first
-# lazy read of a table. The guard's copy reads from the folder fixed as the guard booted, with
-# the boot's ``os.path`` (``_guard_file``)
+# builtins of its own (``FROZEN`` as at the seal: the boot's ``open``), never the one the
+# process holds in ``sys.modules``: that one the guard's boot loaded (the rule catalog), so its
+# cache, its folder, its ``os.path`` and its ``open`` were a cell's to rebind before the guard's
+# first lazy read of a table. The guard's copy reads from the folder fixed as the guard booted,
+# with the boot's ``os.path`` (``_guard_file``)
 _GUARD_COPY = __builtins__ is not vars(builtins)
 
 # os.path, not pathlib: the kernel guard reads the catalog at every interpreter start, and

@@ -9,7 +9,6 @@ here, at import (``gate`` imports this module with the guard, before any cell), 
 file's place with the boot's ``os.path`` (``frozen_os``).
 """
 
-from ...contracts import contracts_folder
 from .frozen_os import FROZEN_OS
 
 _path = FROZEN_OS.path
@@ -20,8 +19,10 @@ DEPS_FOLDER = _path.join(_KERNEL, "deps") if _KERNEL else None
 
 def _contracts_folder():
     try:
+        from ...contracts import contracts_folder  # absent when embedded by the bootstrap
+
         return contracts_folder()
-    except FileNotFoundError:
+    except (ImportError, FileNotFoundError):
         return None  # each contract read then refuses (``contracts._guard_file``)
 
 
