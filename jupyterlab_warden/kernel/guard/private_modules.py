@@ -10,7 +10,8 @@ finder put in ``sys.path_importer_cache`` for the guard's folder, a module plant
 
 * a module loaded when the seal ran: that object (``_SEALED``), never what
   ``sys.modules`` holds now under its name; but ``enum`` and ``dataclasses`` (``_BY_NAME``):
-  always the guard's copies;
+  always the guard's copies, and so are the contract reader ``contracts`` and ``json_read``
+  (``_OWN_COPIES``, mods 70);
 * Warden's own modules: found by path under the package's folder and run from its file, with
   the frozen builtins; the guard's alone (fix 58mods): never in ``sys.modules``, never set on
   a package the seal found (the guard's ``from . import x`` reads a ``_view`` of it), looked up
@@ -57,7 +58,9 @@ import sys
 from .boot_sys import VALUES as _BOOT_VALUES
 from .frozen_builtins import _IMPORT, FROZEN, SHARED, boot_import
 
-__builtins__ = FROZEN  # its own names: the boot's
+# its own names: the boot's, in a dict of its own (mods 70): ``FROZEN`` is a module's attribute
+# of ``sys.modules`` (``frozen_builtins``), which a cell may change (``FROZEN["vars"] = ...``)
+__builtins__ = dict(FROZEN)
 
 _MODULE = type(sys)
 _OPEN, _EXEC, _COMPILE = FROZEN["open"], FROZEN["exec"], FROZEN["compile"]
@@ -92,11 +95,25 @@ _SHARED = SHARED  # the library's modules taken as the process's own (``frozen_b
 # ids of the namespaces of Warden's modules that are the guard's (``_process_run``): those the
 # seal found (``seal``) and those the guard runs itself (kept alive: an id stays theirs)
 _SPACES = set()
+# the builtins of every module the guard runs itself (``_source_module``), from the seal on:
+# ``FROZEN`` as it was then, with the sealed import, but a dict of this module's (mods 70). The
+# sealed modules' own builtins are ``FROZEN`` itself, reachable as ``frozen_builtins.FROZEN``:
+# a cell's ``FROZEN["open"] = ...`` reaches those (open), never the guard's copies
+_BUILTINS = {}
 # library modules whose code looks a module up in the interpreter's ``sys.modules`` by name as
 # another module's body runs (``enum.global_enum`` and ``Enum._convert_``: ``re``, ``signal``,
 # ``socket``; ``dataclasses``' string annotations): the guard's own copy even where the seal
 # found one, so a copy's body finds itself in its private view, never in ``sys.modules``
 _BY_NAME = frozenset(("enum", "dataclasses"))
+# Warden's modules outside ``guard`` that the boot loads (the rule catalog's read), so the seal
+# finds them in ``sys.modules``, but whose state decides for the guard later: the contract
+# reader (``contracts``: its cache and folder, read lazily at the first start that needs a
+# table) and its JSON parser (``json_read``: its settings class, its ``_json``). The process's
+# to rebind (mods 70: a cell's ``contracts._CACHE["shell-runners.json"]`` was the guard's
+# table); the guard runs its own copies of them, as of ``_BY_NAME``'s, and of ``_json`` (a new
+# instance: multi-phase init), never the ones the seal found
+_KERNEL = __name__.rsplit(".", 2)[0]
+_OWN_COPIES = frozenset((f"{_KERNEL}.contracts", f"{_KERNEL}.json_read", "_json"))
 
 
 class GuardLoadError(Exception):
@@ -193,6 +210,7 @@ def seal(modules: dict):
     answers (``_process_run``). Returns the ``__import__`` for ``FROZEN``."""
     _SEALED.update((k, v) for k, v in modules.items() if type(v) is _MODULE)
     _SPACES.update(id(vars(m)) for n, m in _SEALED.items() if n.partition(".")[0] == _OWN)
+    _BUILTINS.update(FROZEN, __import__=sealed_import)
     return sealed_import
 
 
@@ -289,8 +307,9 @@ def _submodule(package, full: str, item: str) -> None:
 
 
 def _sealed(name: str):
-    """The module the seal found under ``name`` (None for ``_BY_NAME``: the guard's copy)."""
-    return None if name in _BY_NAME else _SEALED.get(name)
+    """The module the seal found under ``name`` (None for ``_BY_NAME`` and ``_OWN_COPIES``:
+    the guard's copy)."""
+    return None if name in _BY_NAME or name in _OWN_COPIES else _SEALED.get(name)
 
 
 def _module(name: str):
@@ -350,7 +369,7 @@ def _is_file(path: str) -> bool:
 def _source_module(name: str, path: str, package: bool):
     module = _MODULE(name)
     space = vars(module)
-    space.update(__file__=path, __builtins__=FROZEN)
+    space.update(__file__=path, __builtins__=_BUILTINS or FROZEN)
     space["__package__"] = name if package else name.rpartition(".")[0]
     if package:
         space["__path__"] = [path.rpartition("/")[0]]

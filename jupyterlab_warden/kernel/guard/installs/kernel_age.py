@@ -1,12 +1,16 @@
 """When the kernel's tree started, and whether a file changed since then (a file changed since
-may be the notebook's). Its own module, loaded with only built-in modules (``os``, ``time``) and
-``own_python`` (loaded at the guard's boot): pip's own command asks a file's age at its first
-import (``pip_process``), while ``-m`` still has the working folder first on ``sys.path``; a
-module with further imports (``startup_modules``: ``ast``, ``typing``...) would run the
-working folder's ``typing.py`` inside Warden's own check (red team 35 R35-8)."""
+may be the notebook's). Its own module, loaded with only a built-in module (``time``),
+``frozen_os`` and ``own_python`` (both loaded at the guard's boot): pip's own command asks a
+file's age at its first import (``pip_process``), while ``-m`` still has the working folder
+first on ``sys.path``; a module with further imports (``startup_modules``: ``ast``,
+``typing``...) would run the working folder's ``typing.py`` inside Warden's own check (red team
+35 R35-8)."""
 
-import os
 import time
+
+# the boot's os (mods 70): a cell's ``os.lstat`` answering for a file it wrote made that file
+# look older than the kernel (the guard's code, its contract files)
+from .frozen_os import FROZEN_OS as _os
 
 
 def _kernel_started() -> float:
@@ -27,7 +31,7 @@ def _process_started() -> float:
         # the start's age on the boot clock its ticks count on, taken from the wall clock now:
         # /proc/stat's btime is whole seconds (up to a second early, 0.8 s seen) and drifts from
         # the wall clock, so a file written well before the launch read as written after it
-        age = time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK")
+        age = time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / _os.sysconf("SC_CLK_TCK")
         return time.time() - age
     except (OSError, ValueError, IndexError, AttributeError):
         return _IMPORTED
@@ -43,13 +47,13 @@ def changed_since_start(path: str) -> bool:
     for _ in range(40):
         if _changed(path, missing=True):
             return True
-        if not os.path.islink(path):
+        if not _os.path.islink(path):
             return False
         try:
-            target = os.readlink(path)
+            target = _os.readlink(path)
         except OSError:
             return True  # the link changed under the walk
-        path = os.path.join(os.path.dirname(path), target)
+        path = _os.path.join(_os.path.dirname(path), target)
     return True
 
 
@@ -57,7 +61,7 @@ def _changed(path: str, missing: bool = False) -> bool:
     """Whether ``path`` (or the file a link of it names) changed since the kernel started;
     ``missing``: the answer when neither can be looked at."""
     seen = False
-    for look in (os.lstat, os.stat):
+    for look in (_os.lstat, _os.stat):
         try:
             if look(path).st_ctime >= _STARTED - 1:
                 return True

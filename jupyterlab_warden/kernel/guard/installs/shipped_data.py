@@ -1,5 +1,6 @@
 """Where the guard's shipped data is (``kernel/deps``: the OSV snapshot, the popular-name
-ranking, the imitation rules), worked out once as the guard boots (red team 43b R43b-3).
+ranking, the imitation rules; the contract files: mods 70), worked out once as the guard boots
+(red team 43b R43b-3).
 
 ``names.data_path`` is first asked on the first install, after cells ran: computed then with
 the process's ``os.path``, a cell that rebound ``os.path.abspath`` before it pointed the guard
@@ -14,6 +15,22 @@ _path = FROZEN_OS.path
 _HERE = globals().get("__file__")  # none in a guard bootstrapped from embedded source
 _KERNEL = _path.dirname(_path.dirname(_path.dirname(_path.abspath(_HERE)))) if _HERE else None
 DEPS_FOLDER = _path.join(_KERNEL, "deps") if _KERNEL else None
+
+
+def _contracts_folder():
+    try:
+        from ...contracts import contracts_folder  # absent when embedded by the bootstrap
+
+        return contracts_folder()
+    except (ImportError, FileNotFoundError):
+        return None  # each contract read then refuses (``contracts._guard_file``)
+
+
+# the contract files' folder (schema/*.json, a wheel's kernel/contracts), found now, before any
+# cell ran (the boot's rule catalog read finds it too: no second look), for the guard's own
+# copy of ``contracts``, which reads its tables lazily at the first start that needs one (mods
+# 70: ``contracts._FOLDER`` is the process's to rebind)
+CONTRACTS_FOLDER = _contracts_folder() if _HERE else None
 
 
 def data_path(filename: str) -> str:
