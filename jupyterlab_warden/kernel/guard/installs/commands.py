@@ -6110,7 +6110,9 @@ def _guarded_start_modules(
     the guard's sitecustomize runs: one found in a PYTHONPATH folder (anything but the
     standard library's) runs unguarded. So does the code of its site folders' ``.pth``
     files (R13-14: a user site's, a venv's the cell made): one a cell may have written is
-    refused. A venv whose ``home`` is not its Python's own installation (R14-19) too."""
+    refused. A venv whose ``home`` is not its Python's own installation (R14-19) too. And
+    the start-up modules in its PYTHONPATH folders as they are now (red team 56a R56a-3:
+    ``encodings`` in a ``src`` the kernel was started with, imported before ``site``)."""
     _refuse_foreign_home(where)
     path, why = _installation_start(where, flags, env, _start_folder_or_cwd, guarded=True)
     if path:
@@ -6118,8 +6120,23 @@ def _guarded_start_modules(
             f"a Python started here runs {path} ({why}) before Warden's guard starts: "
             f"{_INSTALLATION_FIX}"
         )
-    names = startup_modules.warning_modules(options, flags, env)
     folders = startup_modules.pythonpath_folders(flags, env, _start_folder_or_cwd)
+    if folders:
+        from . import start_files
+
+        sites: List[str] = []
+        if "S" not in flags:  # the site folders whose .pth lines site runs before the guard
+            sites = startup_modules.user_sites(flags, env, _start_folder_or_cwd)
+            sites += start_files.site_folders(where)
+        found = startup_modules.guarded_start_holder(folders, sites)
+        if found:
+            raise Unreadable(
+                f"a Python started here imports {found} while it starts, from a folder of its "
+                "PYTHONPATH, before Warden's guard starts (Python takes its start-up modules, "
+                "encodings first, from PYTHONPATH before its standard library): rename or "
+                "remove it, or start the Python without that folder on PYTHONPATH"
+            )
+    names = startup_modules.warning_modules(options, flags, env)
     found = startup_modules.holder(folders, names) if names else None
     found = found or _warning_imports_changed(options, flags, env, where, folders)
     if found:

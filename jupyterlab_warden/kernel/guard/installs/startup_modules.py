@@ -24,6 +24,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 from . import kernel_age
 from .kernel_age import _changed, changed_since_start  # noqa: F401 (its readers)
 from .pth_lines import IMPORT_LINE, imported_names, text_lines
+from .start_names import STDLIB_START
 
 # The environment the start being read is given (Popen's ``env=``; os.environ for a shell
 # line), set by ``commands.shell_environment``: what a child has where the reading's own env
@@ -192,7 +193,9 @@ def pythonpath_folders(flags: Set[str], env: Dict[str, str], folder) -> List[str
     then (it may be one Warden cannot follow)."""
     if flags & {"I", "E"}:
         return []
-    pythonpath = env.get("PYTHONPATH", os.environ.get("PYTHONPATH", ""))
+    # the environment the start is given (Popen's env=), not this process's os.environ, which
+    # a cell may have changed since (red team 56a R56a-3: ``guarded_start_holder`` reads it)
+    pythonpath = env.get("PYTHONPATH", inherited("PYTHONPATH"))
     pythonpath = getattr(pythonpath, "real", pythonpath)
     if not pythonpath:
         return []
@@ -250,6 +253,57 @@ def holder(folders: Iterable[str], names: Iterable[str]) -> Optional[str]:
                 hits = glob.glob(os.path.join(glob.escape(folder), pattern.format(name)))
                 if hits:
                     return hits[0]
+    return None
+
+
+def guarded_start_holder(folders: List[str], sites: Iterable[str]) -> Optional[str]:
+    """Red team 56a R56a-3: the module a Python that keeps Warden's guard imports from one of
+    its PYTHONPATH ``folders`` (as they are NOW) before the guard's ``sitecustomize`` runs
+    (None when none): Python imports ``encodings`` at init, and on 3.10 and older, debug
+    builds and ``-X frozen_modules=off`` the rest of its start (``os``, ``site``...:
+    ``STDLIB_START``), by name from ``sys.path``, where PYTHONPATH's folders come first;
+    ``site`` then imports what its ``sites``' ``.pth`` lines name (``_distutils_hack``)
+    before ``sitecustomize``. The guard's ``sitecustomize`` is found first (its folder leads
+    a guarded start's PYTHONPATH, after the standard library's at most) and boots the guard
+    with the PYTHONPATH folders off ``sys.path``: another ``sitecustomize`` (chained by the
+    guard) and ``usercustomize`` run guarded, and are left out. Every folder counts, those
+    the kernel was started with too (a project's ``src``: the cell writes there), and the
+    guard's own (the kernel may write Warden's package). A folder that exists but cannot be
+    listed, or a word inside a file (an archive), counts. One ``stat`` a folder while it is
+    unchanged (``listing``)."""
+    names = (set(STDLIB_START) - {"sitecustomize", "usercustomize"}) | pth_imports(sites)
+    for folder in folders:
+        found = _listed_holder(folder, names)
+        if found:
+            return found
+    return None
+
+
+def _listed_holder(folder: str, names: Set[str]) -> Optional[str]:
+    """``holder`` for one folder by its kept listing (``listing``: one ``stat`` while it is
+    unchanged): a module file (source, bytecode, extension: any ``NAME.*.so``; a bytecode
+    only in ``__pycache__`` is never imported without its source), a regular package (a
+    namespace folder named like a standard start-up module loses to the library's own, one
+    named like a ``.pth`` import does not: ``holder``'s rule), a link to either; an archive
+    word or a folder Warden cannot list counts whole."""
+    if archive_part(folder):
+        return folder
+    entries = listing(folder)
+    if not entries and os.path.isdir(folder):
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            return f"{folder} (a folder Warden cannot list)"
+    for entry in sorted(entries):
+        stem, dot, suffix = entry.partition(".")
+        if stem not in names:
+            continue
+        path = os.path.join(folder, entry)
+        if not dot:
+            if os.path.isdir(path) and (_package(path) or stem not in INIT_MODULES):
+                return path
+        elif suffix in ("py", "pyc", "pyw") or suffix == "so" or suffix.endswith(".so"):
+            return path
     return None
 
 
