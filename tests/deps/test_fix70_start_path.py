@@ -24,7 +24,10 @@ REFUSED = {
     "abi3 extension": {"io.abi3.so": ""},
     "frozen on 3.11, a file on 3.10": {"os.py": ""},
     "site itself (-X frozen_modules=off)": {"site/__init__.py": ""},
-    # site's .pth imports of the kernel's installation run before sitecustomize
+    "3.8 and 3.9 import _bootlocale at init": {"_bootlocale.py": ""},
+    # what the start's standard modules and its site's .pth imports reach (an editable
+    # finder imports pathlib, which imports fnmatch and re)
+    "a standard module the start reaches": {"fnmatch.py": ""},
 }
 
 ALLOWED = {
@@ -35,6 +38,11 @@ ALLOWED = {
         "__pycache__/encodings.cpython-311.pyc": ""
     },
     "a name that only starts like one": {"encodings_extra.py": "", "osutil.py": ""},
+    "a project's data, models and test packages": {
+        "data/__init__.py": "",
+        "models/__init__.py": "",
+        "test/__init__.py": "",
+    },
     # the guard's sitecustomize comes first and chains this one once it is installed
     "a sitecustomize of the project's": {"sitecustomize.py": "", "usercustomize.py": ""},
 }
@@ -115,3 +123,16 @@ def test_an_isolated_start_reads_no_pythonpath(src, tmp_path):
     _write(src, {"encodings/__init__.py": ""})
     why = reading_refusal([sys.executable, "-I", "-c", "pass"], tmp_path)
     assert "before Warden's guard starts" not in why
+
+
+def test_a_module_a_site_pth_line_imports_counts(tmp_path):
+    """``site`` runs a ``.pth`` import line before ``sitecustomize``, with PYTHONPATH first on
+    ``sys.path``: the module it names (an editable finder's, ``_virtualenv``) in a PYTHONPATH
+    folder runs before the guard; one no ``.pth`` line names does not count."""
+    from jupyterlab_warden.kernel.guard.installs import startup_modules
+
+    site, src = tmp_path / "site", tmp_path / "src"
+    _write(site, {"zz.pth": "import rtfinder; rtfinder.install()\n", "rtfinder.py": "import os\n"})
+    _write(src, {"rtfinder.py": "", "rtother.py": ""})
+    assert startup_modules.guarded_start_holder([str(src)], [str(site)]) == str(src / "rtfinder.py")
+    assert startup_modules.guarded_start_holder([str(src)], []) is None

@@ -61,10 +61,14 @@ def test_encodings_in_a_pythonpath_folder_the_kernel_started_with(kernel, how):
     )
     text = ENCODINGS.format(line=line, real=os.path.dirname(encodings.__file__))
     code = (
-        "import os\n"
-        "os.makedirs('src/encodings', exist_ok=True)\n"
-        f"open('src/encodings/__init__.py', 'w').write({text!r})\n" + STARTS[how]
-    ).replace("{", "{{").replace("}", "}}")
+        (
+            "import os\n"
+            "os.makedirs('src/encodings', exist_ok=True)\n"
+            f"open('src/encodings/__init__.py', 'w').write({text!r})\n" + STARTS[how]
+        )
+        .replace("{", "{{")
+        .replace("}", "}}")
+    )
     results = {}
     for launched in (False, True):
         kernel.reset()

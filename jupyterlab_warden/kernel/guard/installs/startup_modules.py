@@ -45,12 +45,12 @@ def inherited(name: str, default: str = "") -> str:
 # 3.11; `site` adds os, stat, posixpath, genericpath, _collections_abc, _sitebuiltins).
 # 3.11+ freezes most of them, but 3.10 and older, debug builds and `-X frozen_modules=off`
 # take them from the folders: all count. `warnings` starts with any -W/PYTHONWARNINGS or -X
-# dev; `runpy`, `types` and `importlib` run every `-m`.
+# dev; `runpy`, `types` and `importlib` run every `-m`; 3.8 and 3.9 import `_bootlocale`.
 INIT_MODULES = frozenset(
     (
         "encodings", "codecs", "io", "abc", "site", "os", "stat", "posixpath", "genericpath",
         "_collections_abc", "_sitebuiltins", "warnings", "zipimport", "sitecustomize",
-        "usercustomize", "runpy", "types", "importlib", "_distutils_hack",
+        "usercustomize", "runpy", "types", "importlib", "_distutils_hack", "_bootlocale",
     )
 )  # fmt: skip
 
@@ -262,16 +262,24 @@ def guarded_start_holder(folders: List[str], sites: Iterable[str]) -> Optional[s
     (None when none): Python imports ``encodings`` at init, and on 3.10 and older, debug
     builds and ``-X frozen_modules=off`` the rest of its start (``os``, ``site``...:
     ``STDLIB_START``), by name from ``sys.path``, where PYTHONPATH's folders come first;
-    ``site`` then imports what its ``sites``' ``.pth`` lines name (``_distutils_hack``)
-    before ``sitecustomize``. The guard's ``sitecustomize`` is found first (its folder leads
-    a guarded start's PYTHONPATH, after the standard library's at most) and boots the guard
-    with the PYTHONPATH folders off ``sys.path``: another ``sitecustomize`` (chained by the
-    guard) and ``usercustomize`` run guarded, and are left out. Every folder counts, those
-    the kernel was started with too (a project's ``src``: the cell writes there), and the
-    guard's own (the kernel may write Warden's package). A folder that exists but cannot be
-    listed, or a word inside a file (an archive), counts. One ``stat`` a folder while it is
-    unchanged (``listing``)."""
-    names = (set(STDLIB_START) - {"sitecustomize", "usercustomize"}) | pth_imports(sites)
+    ``site`` then imports what its ``sites``' ``.pth`` lines name (``_distutils_hack``, an
+    editable finder) before ``sitecustomize``, and every standard module those import
+    (``start_files.start_reach``: the finder's ``pathlib``, then ``re``, ``fnmatch``...,
+    function-level imports included: a project's top-level ``re.py`` on PYTHONPATH would
+    shadow the library's for all its code anyway). The guard's ``sitecustomize`` is found
+    first (its folder leads a guarded start's PYTHONPATH, after the standard library's at
+    most) and boots the guard with the PYTHONPATH folders off ``sys.path``: another
+    ``sitecustomize`` (chained by the guard) and ``usercustomize`` run guarded, and are left
+    out. Every folder counts, those the kernel was started with too (a project's ``src``:
+    the cell writes there), and the guard's own (the kernel may write Warden's package). A
+    folder that exists but cannot be listed, or a word inside a file (an archive), counts.
+    One ``stat`` a folder while it is unchanged (``listing``); the names are kept by their
+    roots (``start_reach``)."""
+    from . import start_files
+
+    sites = list(sites)
+    names = set(STDLIB_START) | start_files.start_reach(sites) | pth_imports(sites)
+    names -= {"sitecustomize", "usercustomize"}
     for folder in folders:
         found = _listed_holder(folder, names)
         if found:
