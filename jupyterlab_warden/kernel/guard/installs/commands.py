@@ -6114,7 +6114,8 @@ def _guarded_start_modules(
     the start-up modules in its PYTHONPATH folders as they are now (red team 56a R56a-3:
     ``encodings`` in a ``src`` the kernel was started with, imported before ``site``)."""
     _refuse_foreign_home(where)
-    path, why = _installation_start(where, flags, env, _start_folder_or_cwd, guarded=True)
+    sites = _start_sites(where, flags, env, _start_folder_or_cwd)
+    path, why = _installation_start(where, flags, env, _start_folder_or_cwd, True, sites)
     if path:
         raise Unreadable(
             f"a Python started here runs {path} ({why}) before Warden's guard starts: "
@@ -6122,12 +6123,6 @@ def _guarded_start_modules(
         )
     folders = startup_modules.pythonpath_folders(flags, env, _start_folder_or_cwd)
     if folders:
-        from . import start_files
-
-        sites: List[str] = []
-        if "S" not in flags:  # the site folders whose .pth lines site runs before the guard
-            sites = startup_modules.user_sites(flags, env, _start_folder_or_cwd)
-            sites += start_files.site_folders(where)
         found = startup_modules.guarded_start_holder(folders, sites)
         if found:
             raise Unreadable(
@@ -6280,18 +6275,32 @@ _INSTALLATION_FIX = (
 
 
 def _installation_start(
-    where: Optional[str], flags: Set[str], env: Dict[str, str], folder, guarded: bool
+    where: Optional[str],
+    flags: Set[str],
+    env: Dict[str, str],
+    folder,
+    guarded: bool,
+    sites: Optional[List[str]] = None,
 ) -> Tuple[str, str]:
     """What the Python ``where`` runs at start from its installation that may be the cell's
-    (``start_files.start_problem``): its standard library's start-up modules, then, unless
-    ``-S``, its site folders' (R13-14 .pth code, R29a-5/9) with the user sites (``folder()``:
-    where the child starts, for a relative PYTHONUSERBASE)."""
+    (``start_files.start_problem``): its standard library's start-up modules, then its site
+    folders' (``_start_sites``; given when the caller read them already)."""
     from . import start_files
 
-    sites: List[str] = []
-    if "S" not in flags:
-        sites = startup_modules.user_sites(flags, env, folder) + start_files.site_folders(where)
+    if sites is None:
+        sites = _start_sites(where, flags, env, folder)
     return start_files.start_problem(where, sites, guarded)
+
+
+def _start_sites(where: Optional[str], flags: Set[str], env: Dict[str, str], folder) -> List[str]:
+    """The site folders whose ``.pth`` lines a start of ``where`` runs before its guard (none
+    with ``-S``): the user sites (``folder()``: where the child starts, for a relative
+    PYTHONUSERBASE), then its installation's (R13-14 .pth code, R29a-5/9)."""
+    from . import start_files
+
+    if "S" in flags:
+        return []
+    return startup_modules.user_sites(flags, env, folder) + start_files.site_folders(where)
 
 
 class _LocalImports:

@@ -404,14 +404,37 @@ def pth_imports(site_folders: Iterable[str]) -> Set[str]:
     names: Set[str] = set()
     for site in site_folders:
         for pth in pth_files(site):
-            try:
-                with open(pth, encoding="utf-8", errors="replace") as handle:
-                    lines = text_lines(handle.read())  # every way a site reads it (R39c-4)
-            except OSError:
-                continue
-            for line in lines:
-                names |= pth_line_imports(line)
+            names |= _pth_file_imports(pth)
     return names
+
+
+# (a .pth file, its times, inode and size) -> the names its lines import: ``pth_imports``
+_PTH_IMPORTS: Dict[Tuple[str, tuple], frozenset] = {}
+
+
+def _pth_file_imports(pth: str) -> frozenset:
+    """The top-level modules one ``.pth`` file's lines import, kept while its times, inode
+    and size stay (a rewrite changes its ctime, which a cell cannot set back), as ``listing``
+    keeps a folder's: every guarded start reads its site folders' (fix 70startpath: twice)."""
+    try:
+        info = os.stat(pth)
+    except (OSError, ValueError):
+        return frozenset()
+    key = (pth, (info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_size))
+    kept = _PTH_IMPORTS.get(key)
+    if kept is not None:
+        return kept
+    try:
+        with open(pth, encoding="utf-8", errors="replace") as handle:
+            lines = text_lines(handle.read())  # every way a site reads it (R39c-4)
+    except OSError:
+        return frozenset()
+    found = frozenset(name for line in lines for name in pth_line_imports(line))
+    if time.time() - info.st_ctime >= _SETTLED:
+        if len(_PTH_IMPORTS) >= _LISTINGS_KEPT:
+            _PTH_IMPORTS.clear()
+        _PTH_IMPORTS[key] = found
+    return found
 
 
 def pth_line_imports(line: str) -> Set[str]:
@@ -423,8 +446,21 @@ def pth_line_imports(line: str) -> Set[str]:
 def pth_files(site: str) -> List[str]:
     """The ``.pth`` files of a site folder as ``site.addsitedir`` lists them: every name
     ``os.listdir`` gives that ends in ``.pth``, dotfiles included (3.13 skips those, 3.11
-    and 3.12 do not; a glob skips them: R14-40)."""
-    return sorted(os.path.join(site, name) for name in listing(site) if name.endswith(".pth"))
+    and 3.12 do not; a glob skips them: R14-40). Kept with the folder's kept listing (the
+    same list while the folder is unchanged: a site folder has hundreds of entries)."""
+    names = listing(site)
+    kept = _PTH_FILES.get(site)
+    if kept is not None and kept[0] is names:
+        return kept[1]
+    found = sorted(os.path.join(site, name) for name in names if name.endswith(".pth"))
+    if len(_PTH_FILES) >= _LISTINGS_KEPT:
+        _PTH_FILES.clear()
+    _PTH_FILES[site] = (names, found)
+    return found
+
+
+# site folder -> (the ``listing`` list it was read from, its .pth files): ``pth_files``
+_PTH_FILES: Dict[str, Tuple[List[str], List[str]]] = {}
 
 
 # folder -> ((st_mtime_ns, st_ctime_ns, st_ino, st_dev), its entries): ``listing``
