@@ -560,7 +560,9 @@ def _guard_loads(pythonpath: str, launched: Optional[str] = None, when: str = "l
       next line, once ``Popen`` returns: red team 28a R28a-1) may write before that Python
       reaches ``site``: the guard's folder first and every other folder one the kernel was
       started with (R9-15, R10-6: a relative one names a folder elsewhere, never one of
-      them). Nothing is read in the folders: a check of their files would not hold. A
+      them). Nothing is read in the folders HERE: what they hold when a start is read is
+      ``_guarded_start_modules``' (red team 56a R56a-3), and the cell's next line may still
+      write there before the child reaches ``site`` (the threat model's open case). A
       ``Popen`` start that names the guard's folder elsewhere is rewritten to this form
       (``child_path``: torch's helper Pythons, R27b-1).
     - ``"settled"``: this process's own PYTHONPATH changed (``environ_change_drops_guard``),
