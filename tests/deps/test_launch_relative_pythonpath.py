@@ -6,6 +6,7 @@ the Pythons it starts."""
 import hashlib
 import json
 import os
+import shutil
 
 from install_env import REPO
 from launched import CELL, run_python
@@ -73,3 +74,28 @@ def test_the_kernel_hands_on_its_environment_and_the_folder_works(kernel):
     # kept off its start, and no rewrite at the start (the child's PYTHONPATH is the kernel's)
     assert child_pythonpath == done["kernel_pythonpath"] == os.pathsep.join([SITE_DIR, str(REPO)])
     assert child_deferred == os.pathsep.join([SITE_DIR, str(REPO), "lib"])
+
+
+def test_a_folder_holding_a_start_up_module_is_deferred(tmp_path):
+    """Red team 56a R56a-3, the kernel's own (re)start: a folder the lab's PYTHONPATH names
+    where a cell of the last run wrote ``encodings`` (Python imports it at init, before the
+    guard) is launched deferred, put back after the guard; an ordinary project folder (a
+    package of its own, a namespace folder named ``encodings``) stays as it is."""
+    src, plain = tmp_path / "src", tmp_path / "plain"
+    (plain / "mypkg").mkdir(parents=True)
+    (plain / "mypkg" / "__init__.py").write_text("")
+    (plain / "encodings").mkdir()  # no __init__: a namespace folder, the library's wins
+    (plain / "__pycache__").mkdir()
+    (plain / "__pycache__" / "encodings.cpython-311.pyc").write_bytes(b"")  # no source
+    both = os.pathsep.join([str(plain), str(src)])
+    src.mkdir()
+    assert kernel_pythonpath(both) == {"PYTHONPATH": os.pathsep.join([SITE_DIR, both])}
+    for made in ("encodings/__init__.py", "encodings.py", "os.cpython-311-x86_64-linux-gnu.so",
+                 "codecs.pyc", "site/__init__.py"):  # fmt: skip
+        shutil.rmtree(src)
+        (src / made).parent.mkdir(parents=True, exist_ok=True)
+        (src / made).write_text("")
+        assert kernel_pythonpath(both) == {
+            "PYTHONPATH": os.pathsep.join([SITE_DIR, str(plain)]),
+            DEFERRED_PYTHONPATH_ENV: os.pathsep.join([SITE_DIR, both]),
+        }, made

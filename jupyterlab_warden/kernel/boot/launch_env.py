@@ -69,13 +69,33 @@ def kernel_pythonpath(pythonpath: str) -> Dict[str, str]:
     folders on PYTHONPATH, the whole one deferred, which its boot puts back in front once its
     guard is installed (``site_boot._in_front``, which makes each folder absolute from the
     kernel's own folder, as ``site`` would have). Its own start then imports nothing from a
-    relative folder before its guard either."""
+    relative folder before its guard either.
+
+    An absolute folder that holds a start-up module NOW (red team 56a R56a-3: the
+    ``src/encodings`` a cell of the kernel's last run wrote into a folder it was started
+    with, which Python imports at init, before ``site`` and the guard) is deferred the same
+    way (``_holds_start_module``): a restart, or a new kernel, starts with none of its
+    modules before the guard, and the folder still works after it."""
     rest = [p for p in pythonpath.split(os.pathsep) if p and p != SITE_DIR]
     whole = os.pathsep.join([SITE_DIR, *rest])
-    if all(os.path.isabs(p) for p in rest):
+    started = [SITE_DIR, *(p for p in rest if os.path.isabs(p) and not _holds_start_module(p))]
+    if len(started) == len(rest) + 1:
         return {"PYTHONPATH": whole}
-    started = [SITE_DIR, *(p for p in rest if os.path.isabs(p))]
     return {"PYTHONPATH": os.pathsep.join(started), DEFERRED_PYTHONPATH_ENV: whole}
+
+
+def _holds_start_module(folder: str) -> bool:
+    """Whether a Python started with ``folder`` on its PYTHONPATH (after the guard's) imports a
+    module of it before the guard's ``sitecustomize``, as the kernel's reading tells for the
+    Pythons it starts (``startup_modules.guarded_start_holder``), with the ``.pth`` imports of
+    the lab's own site folders (a kernelspec's other Python has its own: the kernel's reading
+    covers its children, not its own start). Read when the lab starts or restarts a kernel."""
+    import site
+
+    from ..guard.installs.startup_modules import guarded_start_holder
+
+    sites = [*site.getsitepackages(), site.getusersitepackages()]
+    return guarded_start_holder([folder], sites) is not None
 
 
 def guard_kernel_launches(

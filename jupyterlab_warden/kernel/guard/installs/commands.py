@@ -564,7 +564,9 @@ def _guard_loads(pythonpath: str, launched: Optional[str] = None, when: str = "l
       next line, once ``Popen`` returns: red team 28a R28a-1) may write before that Python
       reaches ``site``: the guard's folder first and every other folder one the kernel was
       started with (R9-15, R10-6: a relative one names a folder elsewhere, never one of
-      them). Nothing is read in the folders: a check of their files would not hold. A
+      them). Nothing is read in the folders HERE: what they hold when a start is read is
+      ``_guarded_start_modules``' (red team 56a R56a-3), and the cell's next line may still
+      write there before the child reaches ``site`` (the threat model's open case). A
       ``Popen`` start that names the guard's folder elsewhere is rewritten to this form
       (``child_path``: torch's helper Pythons, R27b-1).
     - ``"settled"``: this process's own PYTHONPATH changed (``environ_change_drops_guard``),
@@ -6177,16 +6179,28 @@ def _guarded_start_modules(
     the guard's sitecustomize runs: one found in a PYTHONPATH folder (anything but the
     standard library's) runs unguarded. So does the code of its site folders' ``.pth``
     files (R13-14: a user site's, a venv's the cell made): one a cell may have written is
-    refused. A venv whose ``home`` is not its Python's own installation (R14-19) too."""
+    refused. A venv whose ``home`` is not its Python's own installation (R14-19) too. And
+    the start-up modules in its PYTHONPATH folders as they are now (red team 56a R56a-3:
+    ``encodings`` in a ``src`` the kernel was started with, imported before ``site``)."""
     _refuse_foreign_home(where)
-    path, why = _installation_start(where, flags, env, _start_folder_or_cwd, guarded=True)
+    sites = _start_sites(where, flags, env, _start_folder_or_cwd)
+    path, why = _installation_start(where, flags, env, _start_folder_or_cwd, True, sites)
     if path:
         raise Unreadable(
             f"a Python started here runs {path} ({why}) before Warden's guard starts: "
             f"{_INSTALLATION_FIX}"
         )
-    names = startup_modules.warning_modules(options, flags, env)
     folders = startup_modules.pythonpath_folders(flags, env, _start_folder_or_cwd)
+    if folders:
+        found = startup_modules.guarded_start_holder(folders, sites)
+        if found:
+            raise Unreadable(
+                f"a Python started here imports {found} while it starts, from a folder of its "
+                "PYTHONPATH, before Warden's guard starts (Python takes its start-up modules, "
+                "encodings first, from PYTHONPATH before its standard library): rename or "
+                "remove it, or start the Python without that folder on PYTHONPATH"
+            )
+    names = startup_modules.warning_modules(options, flags, env)
     found = startup_modules.holder(folders, names) if names else None
     found = found or _warning_imports_changed(options, flags, env, where, folders)
     if found:
@@ -6330,18 +6344,32 @@ _INSTALLATION_FIX = (
 
 
 def _installation_start(
-    where: Optional[str], flags: Set[str], env: Dict[str, str], folder, guarded: bool
+    where: Optional[str],
+    flags: Set[str],
+    env: Dict[str, str],
+    folder,
+    guarded: bool,
+    sites: Optional[List[str]] = None,
 ) -> Tuple[str, str]:
     """What the Python ``where`` runs at start from its installation that may be the cell's
-    (``start_files.start_problem``): its standard library's start-up modules, then, unless
-    ``-S``, its site folders' (R13-14 .pth code, R29a-5/9) with the user sites (``folder()``:
-    where the child starts, for a relative PYTHONUSERBASE)."""
+    (``start_files.start_problem``): its standard library's start-up modules, then its site
+    folders' (``_start_sites``; given when the caller read them already)."""
     from . import start_files
 
-    sites: List[str] = []
-    if "S" not in flags:
-        sites = startup_modules.user_sites(flags, env, folder) + start_files.site_folders(where)
+    if sites is None:
+        sites = _start_sites(where, flags, env, folder)
     return start_files.start_problem(where, sites, guarded)
+
+
+def _start_sites(where: Optional[str], flags: Set[str], env: Dict[str, str], folder) -> List[str]:
+    """The site folders whose ``.pth`` lines a start of ``where`` runs before its guard (none
+    with ``-S``): the user sites (``folder()``: where the child starts, for a relative
+    PYTHONUSERBASE), then its installation's (R13-14 .pth code, R29a-5/9)."""
+    from . import start_files
+
+    if "S" in flags:
+        return []
+    return startup_modules.user_sites(flags, env, folder) + start_files.site_folders(where)
 
 
 class _LocalImports:

@@ -6,11 +6,12 @@ imports: every guarded Python reads these at its first file write."""
 # the guard, or, for -m, before the module (runpy and what it imports): the frozen ones too
 # (3.10 and older, debug builds and `-X frozen_modules=off` take them from the files), and
 # the names site would import from the library folder itself. A package counts by all its
-# files (``encodings`` picks its codec by the locale and PYTHONIOENCODING).
+# files (``encodings`` picks its codec by the locale and PYTHONIOENCODING). 3.8 and 3.9 import
+# ``_bootlocale`` before ``site`` runs the guard (``-X importtime``, fix 70startpath).
 STDLIB_START = (
     "encodings", "codecs", "io", "abc", "site", "os", "stat", "posixpath", "genericpath",
     "_collections_abc", "_sitebuiltins", "zipimport", "warnings", "runpy", "types",
-    "importlib", "sitecustomize", "usercustomize",
+    "importlib", "sitecustomize", "usercustomize", "_bootlocale",
 )  # fmt: skip
 
 # What the guard's own boot (``boot/site_boot.py`` and what it imports before its audit hook

@@ -24,6 +24,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 from . import kernel_age
 from .kernel_age import _changed, changed_since_start  # noqa: F401 (its readers)
 from .pth_lines import IMPORT_LINE, imported_names, text_lines
+from .start_names import STDLIB_START
 
 # The environment the start being read is given (Popen's ``env=``; os.environ for a shell
 # line), set by ``commands.shell_environment``: what a child has where the reading's own env
@@ -44,12 +45,12 @@ def inherited(name: str, default: str = "") -> str:
 # 3.11; `site` adds os, stat, posixpath, genericpath, _collections_abc, _sitebuiltins).
 # 3.11+ freezes most of them, but 3.10 and older, debug builds and `-X frozen_modules=off`
 # take them from the folders: all count. `warnings` starts with any -W/PYTHONWARNINGS or -X
-# dev; `runpy`, `types` and `importlib` run every `-m`.
+# dev; `runpy`, `types` and `importlib` run every `-m`; 3.8 and 3.9 import `_bootlocale`.
 INIT_MODULES = frozenset(
     (
         "encodings", "codecs", "io", "abc", "site", "os", "stat", "posixpath", "genericpath",
         "_collections_abc", "_sitebuiltins", "warnings", "zipimport", "sitecustomize",
-        "usercustomize", "runpy", "types", "importlib", "_distutils_hack",
+        "usercustomize", "runpy", "types", "importlib", "_distutils_hack", "_bootlocale",
     )
 )  # fmt: skip
 
@@ -192,7 +193,9 @@ def pythonpath_folders(flags: Set[str], env: Dict[str, str], folder) -> List[str
     then (it may be one Warden cannot follow)."""
     if flags & {"I", "E"}:
         return []
-    pythonpath = env.get("PYTHONPATH", os.environ.get("PYTHONPATH", ""))
+    # the environment the start is given (Popen's env=), not this process's os.environ, which
+    # a cell may have changed since (red team 56a R56a-3: ``guarded_start_holder`` reads it)
+    pythonpath = env.get("PYTHONPATH", inherited("PYTHONPATH"))
     pythonpath = getattr(pythonpath, "real", pythonpath)
     if not pythonpath:
         return []
@@ -250,6 +253,65 @@ def holder(folders: Iterable[str], names: Iterable[str]) -> Optional[str]:
                 hits = glob.glob(os.path.join(glob.escape(folder), pattern.format(name)))
                 if hits:
                     return hits[0]
+    return None
+
+
+def guarded_start_holder(folders: List[str], sites: Iterable[str]) -> Optional[str]:
+    """Red team 56a R56a-3: the module a Python that keeps Warden's guard imports from one of
+    its PYTHONPATH ``folders`` (as they are NOW) before the guard's ``sitecustomize`` runs
+    (None when none): Python imports ``encodings`` at init, and on 3.10 and older, debug
+    builds and ``-X frozen_modules=off`` the rest of its start (``os``, ``site``...:
+    ``STDLIB_START``), by name from ``sys.path``, where PYTHONPATH's folders come first;
+    ``site`` then imports what its ``sites``' ``.pth`` lines name (``_distutils_hack``, an
+    editable finder) before ``sitecustomize``, and every standard module those import
+    (``start_files.start_reach``: the finder's ``pathlib``, then ``re``, ``fnmatch``...,
+    function-level imports included: a project's top-level ``re.py`` on PYTHONPATH would
+    shadow the library's for all its code anyway). The guard's ``sitecustomize`` is found
+    first (its folder leads a guarded start's PYTHONPATH, after the standard library's at
+    most) and boots the guard with the PYTHONPATH folders off ``sys.path``: another
+    ``sitecustomize`` (chained by the guard) and ``usercustomize`` run guarded, and are left
+    out. Every folder counts, those the kernel was started with too (a project's ``src``:
+    the cell writes there), and the guard's own (the kernel may write Warden's package). A
+    folder that exists but cannot be listed, or a word inside a file (an archive), counts.
+    One ``stat`` a folder while it is unchanged (``listing``); the names are kept by their
+    roots (``start_reach``)."""
+    from . import start_files
+
+    sites = list(sites)
+    names = set(STDLIB_START) | start_files.start_reach(sites) | pth_imports(sites)
+    names -= {"sitecustomize", "usercustomize"}
+    for folder in folders:
+        found = _listed_holder(folder, names)
+        if found:
+            return found
+    return None
+
+
+def _listed_holder(folder: str, names: Set[str]) -> Optional[str]:
+    """``holder`` for one folder by its kept listing (``listing``: one ``stat`` while it is
+    unchanged): a module file (source, bytecode, extension: any ``NAME.*.so``; a bytecode
+    only in ``__pycache__`` is never imported without its source), a regular package (a
+    namespace folder named like a standard start-up module loses to the library's own, one
+    named like a ``.pth`` import does not: ``holder``'s rule), a link to either; an archive
+    word or a folder Warden cannot list counts whole."""
+    if archive_part(folder):
+        return folder
+    entries = listing(folder)
+    if not entries and os.path.isdir(folder):
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            return f"{folder} (a folder Warden cannot list)"
+    for entry in sorted(entries):
+        stem, dot, suffix = entry.partition(".")
+        if stem not in names:
+            continue
+        path = os.path.join(folder, entry)
+        if not dot:
+            if os.path.isdir(path) and (_package(path) or stem not in INIT_MODULES):
+                return path
+        elif suffix in ("py", "pyc", "pyw") or suffix == "so" or suffix.endswith(".so"):
+            return path
     return None
 
 
@@ -342,14 +404,37 @@ def pth_imports(site_folders: Iterable[str]) -> Set[str]:
     names: Set[str] = set()
     for site in site_folders:
         for pth in pth_files(site):
-            try:
-                with open(pth, encoding="utf-8", errors="replace") as handle:
-                    lines = text_lines(handle.read())  # every way a site reads it (R39c-4)
-            except OSError:
-                continue
-            for line in lines:
-                names |= pth_line_imports(line)
+            names |= _pth_file_imports(pth)
     return names
+
+
+# (a .pth file, its times, inode and size) -> the names its lines import: ``pth_imports``
+_PTH_IMPORTS: Dict[Tuple[str, tuple], frozenset] = {}
+
+
+def _pth_file_imports(pth: str) -> frozenset:
+    """The top-level modules one ``.pth`` file's lines import, kept while its times, inode
+    and size stay (a rewrite changes its ctime, which a cell cannot set back), as ``listing``
+    keeps a folder's: every guarded start reads its site folders' (fix 70startpath: twice)."""
+    try:
+        info = os.stat(pth)
+    except (OSError, ValueError):
+        return frozenset()
+    key = (pth, (info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_size))
+    kept = _PTH_IMPORTS.get(key)
+    if kept is not None:
+        return kept
+    try:
+        with open(pth, encoding="utf-8", errors="replace") as handle:
+            lines = text_lines(handle.read())  # every way a site reads it (R39c-4)
+    except OSError:
+        return frozenset()
+    found = frozenset(name for line in lines for name in pth_line_imports(line))
+    if time.time() - info.st_ctime >= _SETTLED:
+        if len(_PTH_IMPORTS) >= _LISTINGS_KEPT:
+            _PTH_IMPORTS.clear()
+        _PTH_IMPORTS[key] = found
+    return found
 
 
 def pth_line_imports(line: str) -> Set[str]:
@@ -361,8 +446,21 @@ def pth_line_imports(line: str) -> Set[str]:
 def pth_files(site: str) -> List[str]:
     """The ``.pth`` files of a site folder as ``site.addsitedir`` lists them: every name
     ``os.listdir`` gives that ends in ``.pth``, dotfiles included (3.13 skips those, 3.11
-    and 3.12 do not; a glob skips them: R14-40)."""
-    return sorted(os.path.join(site, name) for name in listing(site) if name.endswith(".pth"))
+    and 3.12 do not; a glob skips them: R14-40). Kept with the folder's kept listing (the
+    same list while the folder is unchanged: a site folder has hundreds of entries)."""
+    names = listing(site)
+    kept = _PTH_FILES.get(site)
+    if kept is not None and kept[0] is names:
+        return kept[1]
+    found = sorted(os.path.join(site, name) for name in names if name.endswith(".pth"))
+    if len(_PTH_FILES) >= _LISTINGS_KEPT:
+        _PTH_FILES.clear()
+    _PTH_FILES[site] = (names, found)
+    return found
+
+
+# site folder -> (the ``listing`` list it was read from, its .pth files): ``pth_files``
+_PTH_FILES: Dict[str, Tuple[List[str], List[str]]] = {}
 
 
 # folder -> ((st_mtime_ns, st_ctime_ns, st_ino, st_dev), its entries): ``listing``
