@@ -56,11 +56,28 @@ def test_the_redirection_after_a_glued_duplication_is_the_command_s_own():
 
 
 @pytest.mark.parametrize(
-    "line", ["uv pip install black >&>r.txt", "uv pip install black >", "echo a > ; uv pip list"]
+    "line, expected",
+    [
+        # a syntax error for the shell (nothing runs); the operator is read as itself
+        ("uv pip install black >&>r.txt", [(["uv", "pip", "install", "black"], ["r.txt"])]),
+        ("echo a > ; uv pip list", [(["echo", "a"], []), (["uv", "pip", "list"], [])]),
+        ("uv pip install black >", [(["uv", "pip", "install", "black"], [])]),
+    ],
 )
-def test_an_operator_is_never_a_redirection_s_target(line):
-    with pytest.raises(commands.Unreadable, match="followed by an operator"):
-        commands.shell_invocations(line, 0, {})
+def test_an_operator_is_never_a_redirection_s_target(line, expected):
+    assert _split(line) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "cat <<EOF > index.html\n<html>\n<body>hi</body>\n</html>\nEOF",
+        "cat > cfg.xml <<'EOF'\n<a>\n  <b>x</b>\n</a>\nEOF",
+    ],
+)
+def test_a_heredoc_of_markup_is_read_as_before(line):
+    # the body's `<html>` then a newline: data the reader reads as commands, no syntax error
+    assert commands.shell_invocations(line, 0, {}) == []
 
 
 # -- R56b-4: a redirection with no command word is a writer ---------------------------------------

@@ -2317,13 +2317,6 @@ def _construct(token: str) -> str:
     return "a brace list"
 
 
-# a redirection whose next token is an operator: the shell's syntax error, Warden's unknown
-_NO_TARGET = (
-    "a redirection is followed by an operator, not by the file it opens (a syntax error for "
-    "the shell): write the redirection's target out, with a space before the next one"
-)
-
-
 def _operator_token(token: str) -> bool:
     """Whether ``token`` is an operator or a redirection, not a word."""
     return bool(token) and (
@@ -2355,11 +2348,13 @@ def _split(tokens: List[str]):
         if (redirect is not None and token in ("(",)) or token in ("<(", ">("):
             substitutes, redirect = True, None  # >(cmd), <(cmd): its words stay in the command
             continue
+        if redirect is not None and _operator_token(token):
+            # an operator is never a file name (R56b-3: `2>&1>r.txt` was read with `>` as the
+            # target and r.txt as a word): it is read as itself. Real shell text holds it only
+            # as a syntax error (`>&>r.txt`: nothing runs), a heredoc's data read as commands
+            # (`<html>` then a newline) too
+            redirect = None
         if redirect is not None:
-            if _operator_token(token):
-                # `>&>r.txt`, `> ;`: a syntax error for the shell; never a file name (R56b-3:
-                # `2>&1>r.txt` was read with `>` as the target and r.txt as a word)
-                raise Unreadable(_NO_TARGET)
             targets.append(token)  # `> $(cmd)` runs cmd
             # the redirection's target is a file name, not an argument; `>&2`, `2>&1` and
             # /dev/null write no file
@@ -2404,8 +2399,6 @@ def _split(tokens: List[str]):
             first = compounds.word(token, len(commands), current)
             closing = first if first is not None else closing
             current.append(token)
-    if redirect is not None:
-        raise Unreadable(_NO_TARGET)  # `uv pip install P >`: a syntax error
     if current:
         close(closing, len(commands), writes)
         commands.append((current, writes, "", substitutes, stdin, targets))
