@@ -161,6 +161,11 @@ let startFolder: string | null = '';
 let lineWriter = '';
 /** A redirection of the command's own output to a file: written while its code runs. */
 let ownOutput = '';
+/** The files the output redirections of the command running the line being read open
+ * before it runs (red team 56b R56b-8: `sh -c 'python -E ...' > mod.py`, `eval '...' >
+ * mod.py`): every command of the inner text is given them as a compound command's (the
+ * kernel's `_AROUND`). Set for a command's `simple`. */
+let around: readonly string[] = [];
 
 /** A command after the k-th that may write before or while it runs: in its pipeline,
  * anything after it sent to the background, a later command of the loop it repeats in,
@@ -1130,11 +1135,14 @@ function shellInvocations(
           const inline = redirect[2];
           const first = inline || (tokens[i + 1]?.value ?? '');
           substitutes ||= /^[<>]?\(/.test(first); // >(cmd), <(cmd), `> >(cmd)` (red8 R8-5)
+          // the target and the redirections glued after it: `2>/dev/null>&2` is one word, two
+          // redirections; so is `2>& 1>r.txt`'s second word (red team 56b R56b-3: bash reads
+          // the duplication's target, then opens r.txt); a process substitution stays whole
+          let body: string = inline || /^[<>]\(/.test(first) ? '' : first;
           while (redirect) {
-            // `2>/dev/null>&2`: one word, two redirections
             const op: string = redirect[1];
-            const rest: string = redirect[2];
-            const target = inline ? /^[^<>]*/.exec(rest)![0] : first;
+            const rest: string = inline ? redirect[2] : body;
+            const target = inline || body ? /^[^<>]*/.exec(rest)![0] : first;
             if (writesFile(op, target)) {
               writes = true;
               written.push(target);
@@ -1147,9 +1155,11 @@ function shellInvocations(
             } else if (op.includes('<')) {
               stdin = 'redirect';
             }
-            redirect = inline
-              ? REDIRECT_OP.exec(rest.slice(target.length))
-              : null;
+            redirect =
+              inline || body
+                ? REDIRECT_OP.exec(rest.slice(target.length))
+                : null;
+            body = body && redirect ? redirect[2] : '';
           }
           i += inline ? 0 : 1; // the target is a file name, not an argument
           continue;
@@ -1252,6 +1262,12 @@ function shellInvocations(
   for (const [first, end, files] of spread) {
     for (let k = first; k < Math.min(end, commands.length); k++) {
       commands[k].group = [...(commands[k].group ?? []), ...files];
+    }
+  }
+  if (around.length > 0) {
+    // the command running this text: its redirections are every command's here (R56b-8)
+    for (const command of commands) {
+      command.group = [...(command.group ?? []), ...around];
     }
   }
   if (
@@ -1440,9 +1456,12 @@ function shellInvocations(
     const outerInner = innerWrote;
     innerWrote = false;
     let wroteInside = false;
+    const outerAround = around;
+    around = [...command.written, ...group]; // for the text it runs (R56b-8)
     try {
       invocations = simple(words, line.startEnv(), depth, [from, to], command.stdin); // prettier-ignore
     } finally {
+      around = outerAround;
       writtenOnLine = outer;
       startFolder = outerFolder;
       [lineWriter, ownOutput] = [outerWriter, outerOutput];

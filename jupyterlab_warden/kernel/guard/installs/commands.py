@@ -754,8 +754,15 @@ def _shell_invocations(
         if any(0 < script.count(t) != tilde.count(t) for t in tilde):
             raise Unreadable("a ~ assignment is written both quoted and unquoted on the line")
         tokens = [shell_values.tilde_assignment(t, home) if t in script else t for t in tokens]
+    around = list(_AROUND.get())  # the command running this text: its redirections (R56b-8)
     commands = [
-        (_literal(words), _literal(rest[0]), *rest[1:4], _literal(rest[4]), _literal(rest[5]))
+        (
+            _literal(words),
+            _literal(rest[0]),
+            *rest[1:4],
+            _literal(rest[4]),
+            _literal(rest[5]) + around,
+        )
         for words, *rest in _split(tokens)
     ]
     functions = _functions_defined(commands)
@@ -900,11 +907,13 @@ def _shell_invocations(
         starts_token = _STARTS_READ.set(starts_read[k])
         guarded_token = _GUARDED_STARTS.set(guarded_starts)
         inner_writes = _INNER_WRITES.set(inner)
+        around = _AROUND.set(tuple(writes + group))  # for the text it runs (R56b-8)
         try:
             with start_folder(folder):  # where `./x` is found after `cd d &&` (R10-7)
                 invocations = _simple(command, line.start_env(), depth, stdin)
                 _refuse_installer_starts(invocations)
         finally:
+            _AROUND.reset(around)
             _SHELL_WORDS.reset(shell_words)
             _WRITTEN.reset(written)
             _LINE_WRITER.reset(line_writer)
@@ -2310,6 +2319,13 @@ def _construct(token: str) -> str:
     return "a brace list"
 
 
+def _operator_token(token: str) -> bool:
+    """Whether ``token`` is an operator or a redirection, not a word."""
+    return bool(token) and (
+        token in _OPERATORS or token in _REDIRECTS or set(token) <= set(";&|()<>\n")
+    )
+
+
 def _split(tokens: List[str]):
     """The simple commands: (words, the targets of its redirections that write a file (none:
     empty), the operator after, whether it holds a process substitution, what its stdin is, its
@@ -2334,6 +2350,12 @@ def _split(tokens: List[str]):
         if (redirect is not None and token in ("(",)) or token in ("<(", ">("):
             substitutes, redirect = True, None  # >(cmd), <(cmd): its words stay in the command
             continue
+        if redirect is not None and _operator_token(token):
+            # an operator is never a file name (R56b-3: `2>&1>r.txt` was read with `>` as the
+            # target and r.txt as a word): it is read as itself. Real shell text holds it only
+            # as a syntax error (`>&>r.txt`: nothing runs), a heredoc's data read as commands
+            # (`<html>` then a newline) too
+            redirect = None
         if redirect is not None:
             targets.append(token)  # `> $(cmd)` runs cmd
             # the redirection's target is a file name, not an argument; `>&2`, `2>&1` and
@@ -2361,7 +2383,8 @@ def _split(tokens: List[str]):
                 commands[-1] = (*commands[-1][:2], token, *commands[-1][3:])  # `(a) | b`
                 commands[-1][1].extend(writes)
                 commands[-1][5].extend(targets)
-            elif _SUBSTITUTION.search(" ".join(targets)):  # `> $(cmd);`: a redirection alone
+            elif targets:  # `>r.txt;`, `> $(cmd);`: a redirection alone (R56b-4)
+                close(closing, len(commands), writes)
                 commands.append(([":"], writes, token, substitutes, stdin, targets))
             closed = compounds.close_paren() if token in (")",) else None
             closing = None
@@ -2378,13 +2401,15 @@ def _split(tokens: List[str]):
             first = compounds.word(token, len(commands), current)
             closing = first if first is not None else closing
             current.append(token)
-    if current or _SUBSTITUTION.search(" ".join(targets)):
+    if current:
         close(closing, len(commands), writes)
-        commands.append((current or [":"], writes, "", substitutes, stdin, targets))
+        commands.append((current, writes, "", substitutes, stdin, targets))
     elif commands and commands[-1][2] == ")" and targets:
         close(closed, len(commands) - 1, writes)  # `( a ) 2>r.txt` at the end of the line
         commands[-1][1].extend(writes)
         commands[-1][5].extend(targets)
+    elif targets:  # `uv pip install P; >r.txt`: a redirection alone
+        commands.append(([":"], writes, "", substitutes, stdin, targets))
     inherited: List[List[str]] = [[] for _ in commands]
     for first, end, files in spread:
         for k in range(first, min(end, len(commands))):
@@ -2438,6 +2463,14 @@ def current_folder() -> Optional[str]:
 # The first command of the shell line being read (its outer lines included: `ln -s uv t &&
 # bash -c ./t`) that may write a program file; '' when none has (`_refuse_written_program`).
 _WRITTEN: ContextVar[str] = ContextVar("warden_line_written", default="")
+
+
+# The files the output redirections of the command running the line being read open before
+# it runs (red team 56b R56b-8: `sh -c 'python -E s.py' > mod.py`, `eval '...' > mod.py`, a
+# guardless Python's os.system): every command of the inner text writes through them, so each
+# is given them as a compound command's (``compound_redirect``): its install weighs them as its
+# own redirections, its Python start as its own output's. Set for a command's ``_simple``.
+_AROUND: ContextVar[Tuple[str, ...]] = ContextVar("warden_around", default=())
 
 
 # What on the shell line being read may write a file a guardless Python's code then imports

@@ -98,6 +98,10 @@ class _Scan:
 
     def _commands(self, i: int, closer: str) -> int:
         text, start_of_word, depth, line_start = self.text, True, 0, not closer
+        # after a duplication (`>&`, `<&`) the next word is its target, digits and all: bash
+        # reads `2>&1>r.txt` as `2>&1 >r.txt` (red team 56b R56b-3: cutting that `1` as the
+        # descriptor number of `>r.txt` hid the redirection and made r.txt a word)
+        dup_target = False
         while i < len(text):
             c = text[i]
             if closer == "`" and c == "`":
@@ -130,7 +134,7 @@ class _Scan:
                     i = self.bodies(i + 1)
                 else:
                     i += 1
-                start_of_word, line_start = True, True
+                start_of_word, line_start, dup_target = True, True, False
                 continue
             line_start = False
             if start_of_word and text.startswith("((", i) and not _redirected(text, i):
@@ -159,6 +163,7 @@ class _Scan:
                     i = self.heredoc_operator(i)
                     start_of_word = False
                     continue
+                dup_target = c == "&" and i > 0 and text[i - 1] in "<>"
                 start_of_word = True
                 i += 1
                 continue
@@ -168,12 +173,13 @@ class _Scan:
                 self.hide(k - 2, end)
                 i, start_of_word = end, False
                 continue
-            if start_of_word and c.isdigit():
+            if start_of_word and c.isdigit() and not dup_target:
                 k = i
                 while k < len(text) and text[k].isdigit():
                     k += 1
                 if text[k : k + 1] in ("<", ">"):
                     self.cut(i, k)  # `2>&1`: a descriptor number, not a word
+            dup_target = False
             if closer == ")" and start_of_word and text.startswith("case", i):
                 raise Uncertain("a case inside a command substitution")
             start_of_word = False

@@ -1,0 +1,73 @@
+"""Red team 56b R56b-5 (a new consequence of the declared-open R55b-5, whose text names only
+installs around which the group sits; a fix limited to installs' own redirections misses it):
+R56b-1's hidden compound redirection lets a GUARDLESS Python write the
+module it imports, so code Warden never read runs without the guard:
+``{ python -E s.py; } > mod.py``. s.py (read by Warden: no installer in it, imports ``mod``;
+mod.py holds ``X = 1``) writes a new mod.py through its stdout (the payload hex-encoded) and
+imports it; the payload starts uv installing warden-demo-pkg from the test index, a host the
+policy refuses, from a Python without Warden's guard. Written ``python -E s.py > mod.py`` it is
+refused (commands.py's local-imports rule: "its code may write files (a redirection of its
+output) and imports mod"); inside ``{ ...; }`` or ``( ... )`` the redirection is not the
+command's, so the same rule passes it.
+
+Root cause: as R56b-1, installs/commands.py:2296-2338 ``_split`` gives a compound command's
+redirection to the closing ``}`` (a later "command") or drops it after ``)``, so the guardless
+start's ``writes`` are empty (commands.py:2392-2424 ``_LocalImports`` / may-write readings use
+them). Fix: the redirections of a compound command are the redirections of every command inside
+it (and a subshell's too).
+
+Status: passes since fix70group (land70: a compound's redirections are every inner
+command's, a Python start's output too); kept as a regression proof.
+"""
+
+import sys
+
+import pytest
+from real_uv import real_uv
+
+FORMS = {"plain": "PY -E s.py > mod.py", "brace": "{ PY -E s.py; } > mod.py",
+         "subshell": "( PY -E s.py ) > mod.py"}  # fmt: skip
+
+
+def _cell(kernel, form: str) -> str:
+    install = (
+        f"{real_uv()} pip install -q --no-config --no-cache --no-deps --python {sys.executable} "
+        f"--target {kernel.target} --index-url {kernel.index.simple} warden-demo-pkg"
+    )
+    payload = f"import os\nos.system({install!r})\n".encode().hex()
+    script = (
+        "import sys\n"
+        f"sys.stdout.write(bytes.fromhex({payload!r}).decode())\n"
+        "sys.stdout.flush()\n"
+        "import mod\n"
+    )
+    for name, text in (("s.py", script), ("mod.py", "X = 1\n")):
+        (kernel.work / name).write_text(text)
+    line = FORMS[form].replace("PY", sys.executable)
+    code = f"import os\nos.system({line!r})\n"
+    return code.replace("{", "{{").replace("}", "}}")
+
+
+def test_control_the_guardless_python_installs_without_warden(kernel):
+    kernel.reset()
+    plain = kernel.cell(_cell(kernel, "brace"), launched=False)
+    assert kernel.installed() and kernel.index.requests, plain
+
+
+def test_control_written_plainly_it_is_refused(kernel):
+    kernel.reset()
+    guarded = kernel.cell(_cell(kernel, "plain"), launched=True)
+    assert not kernel.index.requests and not kernel.installed(), guarded
+
+
+@pytest.mark.parametrize("form", ["brace", "subshell"])
+def test_a_compound_redirection_is_the_guardless_python_s_own(kernel, form):
+    kernel.reset()
+    guarded = kernel.cell(_cell(kernel, form), launched=True)
+    fetched = list(kernel.index.requests)
+    assert not fetched and not kernel.installed(), (
+        "installed under Warden",
+        form,
+        fetched,
+        guarded,
+    )
