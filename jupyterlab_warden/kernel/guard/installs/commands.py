@@ -899,7 +899,8 @@ def _shell_invocations(
         before = _LINE_WRITER.get()[0] or line.program_written or sub_wrote
         before = before or _later_writer(commands, k, places)
         # a compound command's redirections are the command's own (``compound_redirect``)
-        own_output = "a redirection of its output" if writes or group else ""
+        # ... and a start's handed files (``own_output``) reach every command it runs
+        own_output = "a redirection of its output" if writes or group else _LINE_WRITER.get()[1]
         line_writer = _LINE_WRITER.set((before, own_output))
         path_writes = _PATH_WRITES.set(_PATH_WRITES.get() + tuple(placed))
         link_places = _LINK_PLACES.set(_LINK_PLACES.get() + tuple(linked))
@@ -2478,6 +2479,21 @@ _AROUND: ContextVar[Tuple[str, ...]] = ContextVar("warden_around", default=())
 # runs): (a command before it, or one running alongside it or again after it; a redirection of
 # its own output, which writes only while its code runs). Read by ``_LocalImports.finish``.
 _LINE_WRITER: ContextVar[Tuple[str, str]] = ContextVar("warden_line_writer", default=("", ""))
+
+
+@contextlib.contextmanager
+def own_output(writer: str):
+    """Inside, the commands read write ``writer`` as their own output (the local-imports
+    rule's ``> mod.py``): a file the process start hands them open for writing
+    (``gate._handed_output``, red team 56b R56b-7). '' changes nothing."""
+    if not writer:
+        yield
+        return
+    token = _LINE_WRITER.set((_LINE_WRITER.get()[0], writer))
+    try:
+        yield
+    finally:
+        _LINE_WRITER.reset(token)
 
 
 def _later_writer(commands, k: int, places) -> str:

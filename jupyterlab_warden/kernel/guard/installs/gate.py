@@ -378,7 +378,14 @@ class InstallGate:
         # the folder the start's relative names are read in: a Popen child runs there, whatever
         # the process's folder is at the fork (``decided_start``, red team 47a R47a-3)
         here = _current_folder()
+        handed = None  # the token of the start's handed files (``handed_redirect.TARGETS``)
         try:
+            self.counts["process_starts"] += 1
+            found = self._handed_files(event)
+            if found:  # its own redirections while it is read (red team 56b R56b-6, -7)
+                from .handed_redirect import TARGETS
+
+                handed = TARGETS.set(found)
             if self.kernel or self.allowed_install:
                 decided = self._check(event, args, here, False)
             else:
@@ -395,6 +402,10 @@ class InstallGate:
             self._refuse_unloaded(event, exc)
             return
         finally:
+            if handed is not None:
+                from .handed_redirect import TARGETS
+
+                TARGETS.reset(handed)
             if script is not None:
                 self.script_starts.done()
         if decided is not None:  # a Popen start allowed: it must exec what was decided (R39a-2)
@@ -420,9 +431,8 @@ class InstallGate:
         (``decided_start.publish``'s note), read from the same copies; ``here``: the process's
         folder as the decision began (``_current_folder``); ``child``: a Python the kernel
         starts decides it, neither the kernel nor an allowed pip (``check`` asked once: its
-        ``allowed_install`` walks frames)."""
-        self.counts["process_starts"] += 1
-        self._handed_files(event)
+        ``allowed_install`` walks frames). ``check`` weighed the files it hands its child
+        (``_handed_files``), its own redirections while it is read."""
         version = self.inherited.version  # before any reading: a change during it is seen
         if event == "subprocess.Popen" and len(args) == 4:
             # the common start (subprocess.run([...]): exact str words, inherited environment and
@@ -552,29 +562,43 @@ class InstallGate:
         )
         self._enforce([request], event, in_process=False)
 
-    def _handed_files(self, event: str) -> None:
+    def _handed_files(self, event: str) -> tuple:
         """A start that hands its child a file open for writing (an inheritable descriptor, a
         Popen's ``pass_fds`` or ``stdout=f``, a posix_spawn file action) that a Python the
         kernel starts may not write, in the kernel too (``handed_fds``, red team 34 R34-3):
-        refused by ``start_writes``' rule, as an ``open`` of its path."""
+        refused by ``start_writes``' rule, as an ``open`` of its path. Returns those files
+        (``handed_redirect.Handed``), the start's own redirections (red team 56b R56b-6,
+        R56b-7): () for the common start, which hands none."""
         fds, opens, why = handed_fds.handed(event)
+        found: tuple = ()  # no list made for the common start
         if why:
             self._enforce([_refused_start(why)], event, in_process=False)
-            return
+            return found
         for path, flags in opens:
             if handed_fds.opens_for_writing(flags):
                 self.writes.handed(event, path, flags, _spawn_open(path))
+                from .handed_redirect import opened
+
+                # opened in the child before it execs, from this process's folder
+                # (posix_spawn has no chdir action)
+                found += (opened(path, os.getcwd()),)
         passed = self._handed_passed
         for fd in fds:
-            path, key = handed_fds.written(fd, passed)
-            if path is None:
-                self._enforce([_refused_start(_unnamed(fd))], event, in_process=False)
-            elif path and key not in passed:
+            path, key, identity = handed_fds.written(fd, passed)
+            if not path:  # the common descriptor: a pipe, a terminal, /dev/null, closed
+                if path is None:
+                    self._enforce([_refused_start(_unnamed(fd))], event, in_process=False)
+                continue
+            from .handed_redirect import descriptor
+
+            found += (descriptor(path, identity, key),)
+            if key not in passed:
                 self.writes.handed(event, path, os.O_WRONLY, _handed_descriptor(fd, path))
                 if key is not None:
                     if len(passed) > 64:
                         passed.clear()
                     passed.add(key)
+        return found
 
     def _child_writes(self, start, env, cwd, event: str, here=None) -> None:
         """A Python the kernel starts may not start a writer that writes a start-up name where
@@ -1184,7 +1208,8 @@ def read_requests(
     try:
         unlaunched = launch is not None and not launch.children_guarded
         # where a guardless Python's files are found, and how much of its code is read
-        with commands.start_folder(cwd, unlaunched), commands.shell_environment(env):
+        handed = _handed_output()  # a handed module is a guardless Python's own output
+        with commands.start_folder(cwd, unlaunched), commands.shell_environment(env), handed:
             lost = commands.guard_env(env, launch)
             if env.get("PATH") not in (None, os.environ.get("PATH")):
                 # where its bare program names are found (the reading falls back to this
@@ -1196,6 +1221,7 @@ def read_requests(
                 if shell is not None
                 else commands.invocations(argv, 0, lost, stdin=stdin)
             )
+        found = _handed_redirections(found, env, cwd)
         requests = [r for inv in found for r in _via(inv, _requests(inv, env, cwd))]
     except commands.Unreadable as exc:
         label = "shell command" if shell is not None else "command line"
@@ -1207,6 +1233,34 @@ def read_requests(
         request.problems.append(f"Warden failed to read the command ({exc.__class__.__name__})")
         requests = [request]
     return [r for r in requests if r is not None]
+
+
+def _handed_output():
+    """The files the start hands its child open for writing (``handed_redirect``), as a
+    guardless Python's own output for the local-imports rule (red team 56b R56b-7: ``stdout=
+    open('mod.py', 'w')``); a context that changes nothing when none may be a module."""
+    from contextlib import nullcontext
+
+    from .handed_redirect import TARGETS, output_writer
+
+    if not TARGETS.get():
+        return nullcontext()
+    from . import commands
+
+    return commands.own_output(output_writer())
+
+
+def _handed_redirections(found: list, env: Dict[str, str], cwd: str) -> list:
+    """Each install the start runs with the files the start hands it open for writing as its
+    own redirections (``handed_redirect.weigh``, red team 56b R56b-6): a shell's commands
+    inherit them."""
+    from .handed_redirect import TARGETS, weigh
+
+    if not TARGETS.get():
+        return found
+    from .folders import child_folder
+
+    return [weigh(inv, env, child_folder(cwd, inv.cwd)) for inv in found]
 
 
 def _via(inv, requests: list) -> list:

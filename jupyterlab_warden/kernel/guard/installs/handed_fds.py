@@ -155,10 +155,13 @@ def inheritable() -> list:
 
 
 def written(fd: int, passed=()) -> tuple:
-    """``(path, key)``: the path of the regular file ``fd`` has open for writing ('' when none;
-    None when Warden cannot name it), and what says the same file is open at the same name at
-    the next start (None for a file with more names: the rule reads the others by inode, and
-    one may be renamed into a site folder). Its name is read as ``/proc/self/fd`` gives it
+    """``(path, key, identity)``: the path of the regular file ``fd`` has open for writing (''
+    when none; None when Warden cannot name it), what says the same file is open at the same
+    name at the next start (None for a file with more names: the rule reads the others by
+    inode, and one may be renamed into a site folder), and the file's (st_dev, st_ino) (the
+    start's own redirection by identity: ``handed_redirect``). A name ``passed`` is given back
+    as it was passed, flags unread (its key then is one of ``passed``). Its name is read as
+    ``/proc/self/fd`` gives it
     (one name of the file, links resolved) only for a regular file (most descriptors a start
     hands are pipes, terminals, ``/dev/null``); its flags (``fcntl``) only when that name is
     not one ``passed`` (the keys of files whose writing the rule passed at an earlier start:
@@ -169,24 +172,25 @@ def written(fd: int, passed=()) -> tuple:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            return "", None
+            return "", None, ()
     except (OSError, ValueError):
-        return "", None  # closed: nothing handed
+        return "", None, ()  # closed: nothing handed
     try:
         path = os.readlink(f"/proc/self/fd/{fd}")
     except OSError:
         path = None
+    identity = (st.st_dev, st.st_ino)
     key = (fd, st.st_dev, st.st_ino, path) if st.st_nlink == 1 and path is not None else None
     if key is not None and key in passed:
-        return "", None
+        return path, key, identity  # open for writing when it was passed (its mode not read)
     try:
         if _fcntl is None:
             import fcntl as _fcntl
         if not _fcntl.fcntl(fd, _fcntl.F_GETFL) & (os.O_WRONLY | os.O_RDWR):
-            return "", None
+            return "", None, ()
     except (OSError, ValueError):
-        return "", None  # closed since: nothing handed
-    return path, (key if path is not None else None)
+        return "", None, ()  # closed since: nothing handed
+    return path, (key if path is not None else None), identity
 
 
 _fcntl = None  # the module, loaded with the first regular file a start hands on

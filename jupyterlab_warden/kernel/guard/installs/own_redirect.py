@@ -58,6 +58,13 @@ DESCRIPTOR_MESSAGE = (
     "redirect it into a file by its own path (an install.log)"
 )
 
+HANDED_MESSAGE = (
+    "the process start hands the install a file open for writing (a posix_spawn file action "
+    "that opens it, or a descriptor passed as stdout, stderr or pass_fds), through which it is "
+    "written after Warden read the install, and {what}: give the install's output another "
+    "file (an install.log), a pipe or subprocess.DEVNULL"
+)
+
 _DISCOVERED = None  # (names, patterns), read on the first redirection weighed
 
 
@@ -85,16 +92,43 @@ def problem(inv, written: List[str], env: Dict[str, str], folder: Optional[str])
         root = _process_root(full)
         if root:
             return DESCRIPTOR_MESSAGE.format(root=root)
-        real = os.path.realpath(full)
-        if os.path.isdir(real):
-            return MESSAGE.format(what="Warden cannot tell which file it writes")
-        names = {os.path.basename(target), os.path.basename(real)}
-        if any(map(discovered, names)):
-            return MESSAGE.format(what="the file is one the installer finds by its name")
-        if names & _word_names(inv.args, inv.env, folder) or real in _read_files(
-            inv.tool, inv.program, env, folder
-        ):
-            return MESSAGE.format(what="the file is one the install reads")
+        found = _file_problem(inv, full, env, folder, MESSAGE)
+        if found:
+            return found
+    return ""
+
+
+def literal_problem(inv, handed, env: Dict[str, str], folder: Optional[str]) -> str:
+    """``problem`` for the files a process start hands the install open for writing
+    (``handed_redirect.Handed``: a posix_spawn file action's path, a descriptor's file; red
+    team 56b R56b-6), by the same rules; their names are literal (no shell expands them). A
+    file action's path through ``/proc`` or ``/dev/fd`` is opened in the child, on its own
+    descriptors; a descriptor's name is the file it is open on."""
+    for target in handed:
+        if not target.descriptor:
+            root = _process_root(target.name)
+            if root:
+                return HANDED_MESSAGE.format(what=f"names it through {root}, in the child")
+        if folder is None:
+            return HANDED_MESSAGE.format(what="the install's folder is not known")
+        found = _file_problem(inv, target.name, env, folder, HANDED_MESSAGE)
+        if found:
+            return found
+    return ""
+
+
+def _file_problem(inv, full: str, env: Dict[str, str], folder: str, message: str) -> str:
+    """Why writing the file at ``full`` (placed) may change what the install reads ('')."""
+    real = os.path.realpath(full)
+    if os.path.isdir(real):
+        return message.format(what="Warden cannot tell which file it writes")
+    names = {os.path.basename(full), os.path.basename(real)}
+    if any(map(discovered, names)):
+        return message.format(what="the file is one the installer finds by its name")
+    if names & _word_names(inv.args, inv.env, folder) or real in _read_files(
+        inv.tool, inv.program, env, folder
+    ):
+        return message.format(what="the file is one the install reads")
     return ""
 
 
@@ -159,7 +193,8 @@ def placed(written: List[str], folder: Optional[str]) -> Tuple[Tuple[str, tuple]
 
 def read_problem(targets: Tuple[Tuple[str, tuple], ...], read) -> str:
     """Why a redirection ``placed`` writes one of the files the install's reading read
-    (``files_read.FileRead``s), by real path or by identity (a hard link: R55b-2); ''."""
+    (``files_read.FileRead``s), by real path or by identity (a hard link: R55b-2); ''. A
+    target may be a handed file's (``handed_redirect.weigh``): the same comparison."""
     reals = {f.real for f in read}
     identities = {f.identity for f in read}
     for real, identity in targets:
