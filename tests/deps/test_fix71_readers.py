@@ -7,6 +7,7 @@ schema/vectors/install-decision.json) hold what both sides read; the kernel proo
 tests/deps/test_redteam56c_*.py."""
 
 import os
+from pathlib import Path
 
 import pytest
 from test_install_vectors import outcome
@@ -110,3 +111,17 @@ def test_the_machines_pip_conf_does_not_steer_the_version_check(tmp_path, monkey
     real = commands._machine_program
     monkeypatch.setattr(commands, "_machine_program", lambda p: p == machine or real(p))
     assert _with_conf("pip list", conf, tmp_path, monkeypatch) == ALLOWED
+
+
+@pytest.mark.parametrize("beside, expect", [({}, ALLOWED), ({"optparse.py": ""}, REFUSED)])
+def test_a_copy_of_the_kernels_pip_reads_its_own_folder_first(
+    tmp_path, monkeypatch, beside, expect
+):
+    # byte for byte the kernel's pip, so that pip; but its folder comes first on its path: a
+    # stand-in for a standard module pip imports there runs in it
+    import sys
+
+    (tmp_path / "bin").mkdir()
+    text = (Path(sys.prefix) / "bin" / "pip").read_text()
+    files = {"bin/pip": text, **{"bin/" + name: body for name, body in beside.items()}}
+    assert _outcome("bin/pip list" + AFTER, files, tmp_path, monkeypatch) == expect

@@ -17,7 +17,6 @@ from pass as settings that write nothing, while the options they mirror (``--key
 """
 
 import http.server
-import os
 import sys
 import threading
 
@@ -61,17 +60,21 @@ def _cell(kernel, asking: str, reader: bool) -> str:
     bin_dir = kernel.work / "kb"
     line = f"{PY} -m pip list ; {UV}" if reader else UV
     code = (
-        "import os\n"
-        f"open('pyproject.toml', 'w').write({PYPROJECT!r})\n"
-        f"os.makedirs({str(bin_dir)!r}, exist_ok=True)\n"
-        f"open({str(bin_dir / 'keyring')!r}, 'w').write({KEYRING!r})\n"
-        f"os.chmod({str(bin_dir / 'keyring')!r}, 0o755)\n"
-        "os.environ.pop('PIP_DISABLE_PIP_VERSION_CHECK', None)\n"  # a kernel's default
-        "os.environ['PIP_KEYRING_PROVIDER'] = 'subprocess'\n"
-        f"os.environ['PIP_INDEX_URL'] = {asking!r}\n"
-        f"os.environ['PATH'] = {str(bin_dir)!r} + os.pathsep + os.environ['PATH']\n"
-    ).replace("{", "{{").replace("}", "}}")
-    return code + "os.system(%r)\n" % line
+        (
+            "import os\n"
+            f"open('pyproject.toml', 'w').write({PYPROJECT!r})\n"
+            f"os.makedirs({str(bin_dir)!r}, exist_ok=True)\n"
+            f"open({str(bin_dir / 'keyring')!r}, 'w').write({KEYRING!r})\n"
+            f"os.chmod({str(bin_dir / 'keyring')!r}, 0o755)\n"
+            "os.environ.pop('PIP_DISABLE_PIP_VERSION_CHECK', None)\n"  # a kernel's default
+            "os.environ['PIP_KEYRING_PROVIDER'] = 'subprocess'\n"
+            f"os.environ['PIP_INDEX_URL'] = {asking!r}\n"
+            f"os.environ['PATH'] = {str(bin_dir)!r} + os.pathsep + os.environ['PATH']\n"
+        )
+        .replace("{", "{{")
+        .replace("}", "}}")
+    )
+    return code + f"os.system({line!r})\n"
 
 
 def test_control_the_install_alone_is_allowed_and_local(kernel, asking):

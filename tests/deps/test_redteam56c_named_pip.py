@@ -38,13 +38,17 @@ def _cell(kernel, name: str, reader: str) -> str:
     program = kernel.work / "bin" / name
     line = f"{reader} ; {UV}" if reader else UV
     code = (
-        "import os\n"
-        f"open('pyproject.toml', 'w').write({PYPROJECT!r})\n"
-        "os.makedirs('bin', exist_ok=True)\n"
-        f"open({str(program)!r}, 'w').write({SCRIPT!r})\n"
-        f"os.chmod({str(program)!r}, 0o755)\n"
-    ).replace("{", "{{").replace("}", "}}")
-    return code + "os.system(%r)\n" % line
+        (
+            "import os\n"
+            f"open('pyproject.toml', 'w').write({PYPROJECT!r})\n"
+            "os.makedirs('bin', exist_ok=True)\n"
+            f"open({str(program)!r}, 'w').write({SCRIPT!r})\n"
+            f"os.chmod({str(program)!r}, 0o755)\n"
+        )
+        .replace("{", "{{")
+        .replace("}", "}}")
+    )
+    return code + f"os.system({line!r})\n"
 
 
 def test_control_a_script_not_named_like_an_installer_is_a_writer(kernel):

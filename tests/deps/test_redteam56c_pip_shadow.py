@@ -33,14 +33,14 @@ UV = (
 def _cell(kernel, reader: str, shadow: str) -> str:
     build_wheel(kernel.work / "w", "warden-demo-pkg")
     line = f"{reader} ; {UV}" if reader else UV
-    code = "import os\nopen('pyproject.toml', 'w').write(%r)\n" % PYPROJECT
+    code = f"import os\nopen('pyproject.toml', 'w').write({PYPROJECT!r})\n"
     if shadow == "package":
         code += "os.makedirs('pip', exist_ok=True)\nopen('pip/__init__.py', 'w').write('')\n"
-        code += "open('pip/__main__.py', 'w').write(%r)\n" % SHADOW
+        code += f"open('pip/__main__.py', 'w').write({SHADOW!r})\n"
     elif shadow == "module":
-        code += "open('pip.py', 'w').write(%r)\n" % SHADOW
+        code += f"open('pip.py', 'w').write({SHADOW!r})\n"
     code = code.replace("{", "{{").replace("}", "}}")
-    return code + "os.system(%r)\n" % line
+    return code + f"os.system({line!r})\n"
 
 
 def test_control_the_install_alone_is_allowed_and_local(kernel):

@@ -15,9 +15,10 @@ names, the conda installation the kernel's environment belongs to), unchanged si
 kernel started. A ``python -m MODULE`` start counts when the Python is one Warden knows
 (``guardless.hosts_guard``) and no file stands for the module or a standard module it
 imports on the folders searched before them (``guardless.shadowing_file``,
-``stdlib_reach.stand_ins``); a Python program (pip, conda) run by its name, when PYTHONPATH
-holds no such file. A program not found runs nothing (exec fails). The static twin trusts a
-bare name only (src/deps/commands.ts ``readerProgram``)."""
+``stdlib_reach.stand_ins``); a Python program (pip, conda) run by its name, when neither its
+own folder (first on its path) nor PYTHONPATH holds one. A program not found runs nothing
+(exec fails). The static twin trusts a bare name only (src/deps/commands.ts
+``readerProgram``)."""
 
 import os
 from typing import Dict, Optional, Tuple
@@ -48,8 +49,10 @@ def trusted(inv, env: Dict[str, str]) -> bool:
         if not _trusted_file(path, inv.program):
             return False
         top = _PYTHON_MODULES.get(inv.tool)
-        # a Python script's own folder comes first on its path, then PYTHONPATH's
-        return top is None or _module_is_own(top, {"P"}, env, folder)
+        # a Python script's own folder comes first on its path (a copy of the kernel's pip
+        # beside an `optparse.py`), then PYTHONPATH's
+        own = os.path.dirname(os.path.realpath(path))
+        return top is None or _module_is_own(top, {"P"}, env, folder, (own,))
     except Unreadable:
         return False
 
@@ -67,12 +70,18 @@ def _known_python(python: str, env: Dict[str, str]) -> bool:
     return not path or guardless.hosts_guard(path, env)
 
 
-def _module_is_own(module: str, flags: set, env: Dict[str, str], folder: str) -> bool:
-    """Whether ``python [flags] -m module`` runs the installed module, not a file of the folder
-    or PYTHONPATH in its place, nor a stand-in for a standard module it imports."""
+def _module_is_own(
+    module: str, flags: set, env: Dict[str, str], folder: str, first: Tuple[str, ...] = ()
+) -> bool:
+    """Whether ``python [flags] -m module`` (or a script in ``first``) runs the installed
+    module, not a file of the folder, the script's or PYTHONPATH's in its place, nor a stand-in
+    for a standard module it imports."""
+    folders = list(first) + guardless._search_path(flags, env, folder)
+    if first and guardless._find(module, folders)[0] in ("package", "module", "archive"):
+        return False
     if guardless.shadowing_file(module, flags, env, folder):
         return False
-    return not stdlib_reach.stand_ins(guardless._search_path(flags, env, folder))
+    return not stdlib_reach.stand_ins(folders)
 
 
 def _trusted_file(path: str, program: str) -> bool:
