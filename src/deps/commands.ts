@@ -778,6 +778,21 @@ let startEnv: Record<string, string> = {};
 /** jupyter_core's command and the subcommands it execs: the kernel's `_JUPYTER_TOOL`. */
 const JUPYTER_TOOL = /^jupyter(-[\w.-]+)?$/;
 
+/**
+ * Whether an installer's reading command runs the installer it is named after (red team 56c
+ * R56c-5: a cell's script `bin/pip`, `env PATH=bin:... pip list`): statically by a bare name
+ * found on the kernel's own PATH only, as `wordInput` trusts Jupyter's tools; a path names a
+ * file the notebook may have written. The kernel checks the file (`reader_program`: the
+ * machine's or the kernel's own installer, and no `pip/` in the folder for `python -m pip`).
+ */
+function readerProgram(inv: Invocation): boolean {
+  return (
+    inv.program !== undefined &&
+    !inv.program.includes('/') &&
+    !('PATH' in inv.env)
+  );
+}
+
 function wordInput(program: string, stdin: string): string | null {
   const name = basename(program);
   if (tabled(name) || isInterpreter(name) || shellValues.BUILTINS.has(name)) {
@@ -1511,11 +1526,13 @@ function shellInvocations(
     if (
       invocations.length > 0 &&
       !mayWrite(program, invocations) &&
-      !invocations.every(inv =>
-        installerWritesNothing(inv.tool, inv.args, {
-          ...startVariables,
-          ...inv.env
-        })
+      !invocations.every(
+        inv =>
+          readerProgram(inv) &&
+          installerWritesNothing(inv.tool, inv.args, {
+            ...startVariables,
+            ...inv.env
+          })
       )
     ) {
       // an install writes what a later install on the line may read (red team 54a): a later
@@ -2934,7 +2951,7 @@ function simple(
     // uv run CMD: uv installs the project or script, then CMD runs in its environment;
     // uvx / uv tool run TOOL ARGS: the tool's command runs with ARGS (red team 7 R7-6)
     return [
-      { tool: 'uv', args, env },
+      { tool: 'uv', args, env, program: argv[0] },
       ...(inner?.length ? simple(inner, env, depth, span) : [])
     ];
   }
@@ -2944,7 +2961,14 @@ function simple(
     if (inner !== null) {
       return simple(inner, env, depth, span); // conda run [opts] CMD
     }
-    return [{ tool: name as Invocation['tool'], args: argv.slice(1), env }];
+    return [
+      {
+        tool: name as Invocation['tool'],
+        args: argv.slice(1),
+        env,
+        program: argv[0]
+      }
+    ];
   }
   if (name === 'pipx.pyz') {
     name = 'pipx'; // pipx's own zipapp (red6 F12)
@@ -2999,7 +3023,7 @@ function simple(
       return [guardlessPip ? { ...pip, problem: guardlessPip } : pip];
     }
     if (module === 'uv') {
-      return [{ tool: 'uv', args: rest, env }];
+      return [{ tool: 'uv', args: rest, env, program: argv[0] }];
     }
     if (
       module === 'conda' ||

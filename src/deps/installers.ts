@@ -1438,8 +1438,86 @@ const CONDA_READERS = readerTables(
   readersTable.conda.commands,
   readersTable.conda.general
 );
-// pip settings (PIP_<NAME>) that make any pip command write or run another pip
-const PIP_WRITING_SETTINGS = new Set<string>(readersTable.pip.settings);
+// the words a command's reading form starts with (`conda config --show`), where listed
+const CONDA_FIRST = new Map(
+  Object.entries(
+    readersTable.conda.commands as Record<string, { first?: string[] }>
+  ).flatMap(([c, own]) => (own.first ? [[c, own.first] as const] : []))
+);
+// pip settings (PIP_<NAME>) inert in a reading command beside the options its table lists
+// (deny by default: red team 56c R56c-2, `PIP_KEYRING_PROVIDER=subprocess pip list`)
+const PIP_INERT_SETTINGS = new Set<string>(readersTable.pip.inert_settings);
+const VERSION_CHECK = readersTable.pip.version_check;
+
+/** pip's settings among `env` (option name -> value), or null when one is neither an option
+ * of the command's table nor inert (the kernel's `installer_writes._pip_settings`). */
+function pipSettings(
+  table: OptionTable,
+  env: Readonly<Record<string, string>>
+): Map<string, string> | null {
+  const found = new Map<string, string>();
+  for (const [v, value] of Object.entries(env)) {
+    if (v.startsWith('PIP_')) {
+      found.set(pipSettingName(v.slice(4)), value);
+    }
+  }
+  const listed = (name: string): boolean =>
+    PIP_INERT_SETTINGS.has(name) ||
+    table.flags.has('--' + name) ||
+    table.valued.has('--' + name);
+  if ([...found.keys()].some(name => !listed(name))) {
+    return null;
+  }
+  for (const [name, value] of [...found]) {
+    if (
+      ['0', 'false', 'no', 'off', 'n', 'f'].includes(value.trim().toLowerCase())
+    ) {
+      found.delete(name); // a switch set false
+    }
+  }
+  return found;
+}
+
+/**
+ * Whether `pip list`'s self-version check (it fetches pip's page from the index and, on a 401
+ * answer, asks keyring: its module or a `keyring` program on PATH) is directed anywhere but
+ * PyPI over the machine's TLS: an index, proxy, certificate or trusted-host option or setting,
+ * a proxy or CA variable; off by `--disable-pip-version-check` or its setting (the kernel's
+ * `installer_writes._version_check_steered`).
+ */
+function versionCheckSteered(
+  command: string,
+  words: string[],
+  env: Readonly<Record<string, string>>,
+  settings: Map<string, string>
+): boolean {
+  if (!VERSION_CHECK.commands.includes(command)) {
+    return false;
+  }
+  if (
+    words.includes(VERSION_CHECK.off) ||
+    settings.has(VERSION_CHECK.off.slice(2))
+  ) {
+    return false;
+  }
+  const given = new Set(
+    words.filter(w => w.startsWith('--')).map(w => w.split('=')[0])
+  );
+  return (
+    VERSION_CHECK.steering.some(o => given.has(o)) ||
+    VERSION_CHECK.steering.some(o => {
+      const value = settings.get(o.slice(2));
+      return (
+        value !== undefined &&
+        !(
+          o === '--index-url' &&
+          value.trim().replace(/\/+$/, '') === 'https://pypi.org/simple'
+        )
+      );
+    }) ||
+    VERSION_CHECK.variables.some(v => (env[v] ?? '').trim() !== '')
+  );
+}
 
 /**
  * Whether every option among `words` is one of `table` (exact names; a short option cluster
@@ -1510,15 +1588,15 @@ export function installerWritesNothing(
       [...PIP_LONG].filter(([, takes]) => takes).map(([n]) => n)
     );
     const start = subcommandStart(args, valued, PIP_COMMANDS);
-    const table = PIP_READERS.get(command(start));
+    const name = command(start);
+    const table = PIP_READERS.get(name);
+    if (table === undefined || !optionsWriteNothing(words(start, 1), table)) {
+      return false;
+    }
+    const settings = pipSettings(table, env);
     return (
-      table !== undefined &&
-      optionsWriteNothing(words(start, 1), table) &&
-      !Object.keys(env).some(
-        v =>
-          v.startsWith('PIP_') &&
-          PIP_WRITING_SETTINGS.has(pipSettingName(v.slice(4)))
-      )
+      settings !== null &&
+      !versionCheckSteered(name, words(start, 1), env, settings)
     );
   }
   if (tool === 'uv') {
@@ -1547,8 +1625,18 @@ export function installerWritesNothing(
   }
   if (['conda', 'mamba', 'micromamba'].includes(tool)) {
     const start = subcommandStart(args, CONDA_GLOBAL_VALUED, CONDA_COMMANDS);
-    const table = CONDA_READERS.get(command(start));
-    return table !== undefined && optionsWriteNothing(words(start, 1), table);
+    // a command path (`env list`, R56c-3): the group's word alone is no reader
+    const path = command(start) + ' ' + command(start + 1);
+    const two = CONDA_READERS.has(path);
+    const table = CONDA_READERS.get(two ? path : command(start));
+    const first = CONDA_FIRST.get(two ? path : command(start));
+    if (first !== undefined && !first.includes(args[start + 1] ?? '')) {
+      return false; // `micromamba config append ...`: config's reading options first
+    }
+    return (
+      table !== undefined &&
+      optionsWriteNothing(words(start, two ? 2 : 1), table)
+    );
   }
   return false; // pipx, poetry, pdm, front ends: each installs or runs a command
 }

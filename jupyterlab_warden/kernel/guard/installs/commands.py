@@ -52,6 +52,7 @@ from . import (
     line_writers,
     link_walk,
     own_redirect,
+    reader_program,
     shell_options,
     shell_runners,
     shell_text,
@@ -110,6 +111,10 @@ class Invocation(NamedTuple):
     # its own output redirections' targets (``own_redirect.placed``) that ``problem`` let
     # through, to compare with the files its reading reads (``gate._requests``: R55b-1/-2)
     redirected: tuple = ()
+    # a Python's ``-m`` start of the installer's module: (the Python as written, the module,
+    # its one-letter flags); () for an installer program. Whether a reading command is the
+    # installer's own reads it (``reader_program``: a ``pip/`` in the folder runs instead)
+    module_start: tuple = ()
 
 
 # Programs that never start another program, whatever their arguments: an installer's name
@@ -2124,12 +2129,18 @@ def _own_redirections(
 def _writes_nothing(invocations: List[Invocation], folder: Optional[str]) -> bool:
     """Whether none of a command's installs writes a file (``installer_writes``), each with
     the environment it starts with (the kernel's variables, the line's over them) and from
-    the folder it starts in: pip's settings and `uv venv`'s folder count (red team 55b)."""
+    the folder it starts in: pip's settings and `uv venv`'s folder count (red team 55b), and
+    what runs must be the installer named (``reader_program``, red team 56c)."""
     with start_folder(folder):
         here = current_folder()  # from this process's folder ('' its own), None: not known
     given = startup_modules.START_ENVIRON.get()
     inherited = dict(os.environ if given is None else given)
-    return installer_writes.none(invocations, inherited, None if here is None else here or ".")
+    if not installer_writes.none(invocations, inherited, None if here is None else here or "."):
+        return False
+    with start_folder(folder):
+        # a program merely named like the installer, or a `-m pip` the folder's pip/ stands
+        # for, runs something else: a writer (red team 56c R56c-1, R56c-5)
+        return all(reader_program.trusted(i, {**inherited, **i.env}) for i in invocations)
 
 
 def _may_write(program: str, invocations: List[Invocation]) -> bool:
@@ -2874,7 +2885,7 @@ def _simple(
         # shim runs the picked version's program with these words (R34-2): read the same
         _read_pyenv_pick(*_refuse_shell_script(argv[0], env), argv, env, depth, stdin)
         guardless_pip = _guardless_pip_problem(_guardless_python(argv, env, stdin))
-        mode, target, _flags, rest = python_start(argv[1:])
+        mode, target, flags, rest = python_start(argv[1:])
         if _is_pipx(mode, target):
             return _simple(["pipx"] + rest, env, depth)
         module, rest = _python_module(argv[1:])
@@ -2882,12 +2893,20 @@ def _simple(
             module, rest = rest[0], rest[1:]
         if module is not None and module.startswith("pipx."):
             return _simple(["pipx"] + rest, env, depth)
+        started = (argv[0], module, frozenset(flags))
         if module in _PIP_MODULES:
-            return [Invocation("pip", rest, env, argv[0], problem=guardless_pip)]
+            return [Invocation("pip", rest, env, argv[0], problem=guardless_pip)._replace(
+                module_start=started)]  # fmt: skip
         if module == "uv":
-            return [Invocation("uv", rest, env, argv[0])]
+            return [Invocation("uv", rest, env, argv[0], module_start=started)]
         if module in ("conda", "mamba"):
-            return _simple([module] + rest, env, depth)
+            # read as the program of that name, but what runs is the Python's module
+            return [
+                inv._replace(module_start=started)
+                if inv.tool == module and inv.program == module and not inv.module_start
+                else inv
+                for inv in _simple([module] + rest, env, depth)
+            ]
         if module in FRONT_ENDS:
             return _simple([module] + rest, env, depth)
         if module in _PIPTOOLS_MODULES:

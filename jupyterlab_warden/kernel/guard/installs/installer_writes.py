@@ -55,8 +55,17 @@ _UV = {c: _table(own) for c, own in _READERS["uv"]["commands"].items()}
 _CONDA = {
     c: _table(_READERS["conda"]["general"], own) for c, own in _READERS["conda"]["commands"].items()
 }
-# pip settings (PIP_<NAME>, a pip.conf key) that make any pip command write or run
-_PIP_SETTINGS = frozenset(_READERS["pip"]["settings"])
+# the words a command's reading form starts with (`conda config --show`), where listed
+_CONDA_FIRST = {
+    c: own["first"] for c, own in _READERS["conda"]["commands"].items() if "first" in own
+}
+# pip settings (PIP_<NAME>, a pip.conf key) inert in a reading command beside the options its
+# table lists (deny by default: red team 56c R56c-2)
+_PIP_INERT = frozenset(_READERS["pip"]["inert_settings"])
+_CHECK = _READERS["pip"]["version_check"]
+_CHECKING = frozenset(_CHECK["commands"])
+_STEERING = frozenset(_CHECK["steering"])
+_STEERING_VARIABLES = tuple(_CHECK["variables"])
 _UV_VENV_VARIABLES = tuple(_READERS["uv"]["uv_venv_variables"])
 _FALSY = frozenset(_READERS["uv"]["falsy"])
 
@@ -77,9 +86,13 @@ def writes_nothing(
         valued = {name for name, takes in PIP_LONG.items() if takes}
         start = subcommand_start(args, valued, PIP_COMMANDS)
         command = _command(args, start)
-        if command not in _PIP or not _options_write_nothing(_words(args, start, 1), _PIP[command]):
+        words = _words(args, start, 1)
+        if command not in _PIP or not _options_write_nothing(words, _PIP[command]):
             return False
-        return env is None or not _pip_settings_write(command, env, program, here)
+        if env is None:
+            return not _version_check_steered(command, words, {}, {})
+        settings = _pip_settings(command, env, program, here)
+        return settings is not None and not _version_check_steered(command, words, env, settings)
     if tool == "uv":
         start = subcommand_start(args, UV_VALUED, UV_COMMANDS)
         command = _command(args, start)
@@ -93,8 +106,17 @@ def writes_nothing(
         return command != "venv" or env is None or not _venv_writes(rest, env, here)
     if tool in _CONDAS:
         start = subcommand_start(args, CONDA_GLOBAL_VALUED, CONDA_COMMANDS)
-        command = _command(args, start)
-        return command in _CONDA and _options_write_nothing(_words(args, start, 1), _CONDA[command])
+        command, own = _command(args, start), 1
+        # a command path (`env list`, R56c-3): the group's word alone is no reader
+        path = command + " " + _command(args, start + 1)
+        if path in _CONDA:
+            command, own = path, 2
+        first = _CONDA_FIRST.get(command)
+        if first is not None and (args[start + 1 : start + 2] or [""])[0] not in first:
+            return False  # `micromamba config append ...`: config's reading options first
+        return command in _CONDA and _options_write_nothing(
+            _words(args, start, own), _CONDA[command]
+        )
     return False  # pipx, poetry, pdm, front ends: each installs or runs
 
 
@@ -130,43 +152,75 @@ def _options_write_nothing(words: List[str], table: _Table) -> bool:
     """Whether every option among ``words`` is one of ``table`` (exact names; a short option
     cluster letter by letter, as optparse and clap read ``-qq``, ``-la``): an abbreviation, a
     flag given a value or an option not listed may write (deny by default)."""
+    return _read_words(words, table) is not None
+
+
+def _read_words(words: List[str], table: _Table) -> Optional[Tuple[Dict[str, str], List[str]]]:
+    """The options ``words`` give (name -> value, '' for a flag) and their operands, read as
+    optparse and clap read them (a short cluster letter by letter, a valued letter taking the
+    rest of the word or the next one: ``-qp 3.11`` is ``-q -p 3.11``, red team 56c R56c-4);
+    None when an option is not one of ``table``'s (an abbreviation, a flag given a value)."""
     flags, valued = table
+    given: Dict[str, str] = {}
+    operands: List[str] = []
     i = 0
     while i < len(words):
         word = words[i]
         i += 1
         if word == "--":
-            return True  # the rest are operands
+            return given, operands + words[i:]  # the rest are operands
         if not word.startswith("-") or word == "-":
-            continue  # an operand: a package, a path
+            operands.append(word)  # a package, a path
+            continue
         if word.startswith("--"):
-            name, eq, _ = word.partition("=")
+            name, eq, value = word.partition("=")
             if name in valued:
-                i += 0 if eq else 1
+                if not eq:
+                    value, i = (words[i] if i < len(words) else ""), i + 1
+                given[name] = value
             elif eq or name not in flags:
-                return False
+                return None
+            else:
+                given[name] = ""
             continue
         for k in range(1, len(word)):
             letter = "-" + word[k]
             if letter in valued:
-                i += 1 if k == len(word) - 1 else 0  # its value: the rest, or the next word
+                value = word[k + 1 :]
+                if not value:
+                    value, i = (words[i] if i < len(words) else ""), i + 1
+                given[letter] = value
                 break
             if letter not in flags:
-                return False
-    return True
+                return None
+            given[letter] = ""
+    return given, operands
 
 
-def _pip_settings_write(command: str, env: Mapping[str, str], program: str, here) -> bool:
-    """Whether pip's variables or config files set an option that writes (``--log`` and its
-    spellings, ``--cache-dir``) or runs another pip (``--python``), for every command: pip
-    takes any option from ``PIP_<NAME>`` (any case after the prefix) and a pip.conf's
-    ``[global]`` or command section. A config file Warden cannot read may set one."""
+def _pip_settings(
+    command: str, env: Mapping[str, str], program: str, here
+) -> Optional[Dict[str, str]]:
+    """The pip settings the command starts with (``PIP_<NAME>``, any case after the prefix; a
+    pip.conf's ``[global]`` or command section: pip takes any option from either) as option
+    names, with their values for the version check's switch; None when one may make it write
+    or run: a setting neither the command's table (the options it may be given, R55b-3) nor
+    ``inert_settings`` lists (red team 56c R56c-2: ``PIP_KEYRING_PROVIDER=subprocess``, an
+    ``[list] outdated = true``), or a config file Warden cannot read or place. A machine's
+    config file's (root's, in a system folder, unchanged since the kernel started: the
+    admin's ``/etc/pip.conf`` ``cert =`` the system's CA bundle) does not steer the version
+    check; it is still held to the allow-list."""
+    from .commands import _machine_program
     from .sources import pip_config_files, pip_key
 
-    if any(v.startswith("PIP_") and pip_key(v[4:]) in _PIP_SETTINGS for v in env):
-        return True
+    flags, valued = _PIP[command]
+    listed = {o[2:] for o in flags | valued if o.startswith("--")} | _PIP_INERT
+    found: Dict[str, str] = {}
+    seen = set()
+    for v in env:
+        if v.startswith("PIP_"):
+            found[pip_key(v[4:])] = str(env[v])
     if here is None:
-        return True  # the config files pip finds from a folder Warden cannot place
+        return None  # the config files pip finds from a folder Warden cannot place
     sections = ("global", command) if command else ("global",)
     for path in pip_config_files(dict(env), program or "pip", here):
         if not os.path.isfile(path):
@@ -175,13 +229,51 @@ def _pip_settings_write(command: str, env: Mapping[str, str], program: str, here
         try:
             parser.read(path, encoding="utf-8")
         except (configparser.Error, OSError, UnicodeDecodeError):
-            return True
+            return None
+        machine = _machine_program(path)
         for section in sections:
-            if parser.has_section(section) and any(
-                pip_key(key) in _PIP_SETTINGS for key in parser.options(section)
-            ):
-                return True
-    return False
+            if parser.has_section(section):
+                for key in parser.options(section):
+                    name = pip_key(key)
+                    seen.add(name)
+                    if not (machine and "--" + name in _STEERING):
+                        found.setdefault(name, str(parser.get(section, key)))
+    if any(name not in listed for name in seen | set(found)):
+        return None
+    return {name: value for name, value in found.items() if not _pip_false(value)}
+
+
+def _pip_false(value: str) -> bool:
+    """A switch set false (``PIP_DISABLE_PIP_VERSION_CHECK=0``: pip's strtobool)."""
+    return value.strip().lower() in ("0", "false", "no", "off", "n", "f")
+
+
+def _version_check_steered(
+    command: str, words: List[str], env: Mapping[str, str], settings
+) -> bool:
+    """Whether the command runs pip's self-version check (``list``: it fetches pip's page from
+    the index, and on a 401 answer asks keyring, its module or a ``keyring`` program on PATH)
+    with that fetch directed anywhere but PyPI over the machine's own TLS: an index, proxy,
+    certificate or trusted-host option or setting, or a proxy or CA variable. Off by
+    ``--disable-pip-version-check`` or its setting (true). PyPI answers no 401; what it
+    answers is cached where a later install does not read (red team 56c R56c-2)."""
+    if command not in _CHECKING:
+        return False
+    off = _CHECK["off"]
+    if off in words or off[2:] in settings:
+        return False
+    given = {w.partition("=")[0] for w in words if w.startswith("--")}
+    steered = [o[2:] for o in _STEERING if o[2:] in settings]
+    return (
+        bool(given & _STEERING)
+        or any(not (o == "index-url" and _is_pypi(settings[o])) for o in steered)
+        or any(str(env.get(v, "")).strip() for v in _STEERING_VARIABLES)
+    )
+
+
+def _is_pypi(url: str) -> bool:
+    """pip's default index, named (an index-url setting of PyPI's simple URL)."""
+    return url.strip().rstrip("/") == "https://pypi.org/simple"
 
 
 def _venv_writes(words: List[str], env: Mapping[str, str], here: Optional[str]) -> bool:
@@ -203,16 +295,10 @@ def _venv_folders(words: List[str], env: Mapping[str, str], here: str) -> Option
     """The folders `uv venv` may make its environment in (None: Warden cannot place them):
     its operand, else `.venv` (or UV_PROJECT_ENVIRONMENT) in the folder and in each parent a
     project (pyproject.toml) may be found in; from ``--directory``/UV_WORKING_DIR."""
-    valued = _UV["venv"][1]
-    given: Dict[str, str] = {}
-    operands: List[str] = []
-    words = iter(words)
-    for word in words:
-        name, eq, value = word.partition("=")
-        if name in valued:
-            given[name] = value if eq else next(words, "")
-        elif not word.startswith("-") or word == "-":
-            operands.append(word)
+    read = _read_words(words, _UV["venv"])
+    if read is None:
+        return None
+    given, operands = read
     base = given.get("--directory", env.get("UV_WORKING_DIR", ""))
     if "--project" in given or "UV_PROJECT" in env:
         return None  # a project found from elsewhere: where its environment goes is not read
