@@ -29,7 +29,7 @@ import {
   uvToolCommand,
   type CommandContext
 } from './installers';
-import { Compounds, wordParens } from './compoundredirect';
+import { Compounds, QUOTED, wordParens } from './compoundredirect';
 import { readEnvFiles } from './dotenv';
 import { EnvSplitUnread, envSplit } from './envsplit';
 import { isCodeVariable, isInterpreter, refusedCode } from './interpreters';
@@ -1086,11 +1086,15 @@ function shellInvocations(
   // (red team 55b R55b-5): [first, end, files] for the commands first..end-1
   const compounds = new Compounds();
   const spread: Array<[number, number, string[]]> = [];
+  // every closing word's [first, files]: a line whose reading does not come out even gives
+  // them to the commands before its compound too (red team 56d)
+  const closings: Array<[number, string[]]> = [];
   const close = (first: number | null, end: number, files: string[]): void => {
     // a closing word Warden cannot match (a syntax error, a construct it does not follow:
     // `coproc NAME { ...; }`): its redirection may apply to any command before it
     if (first !== null && files.length > 0) {
       spread.push([Math.max(first, 0), end, [...files]]);
+      closings.push([first, [...files]]);
     }
   };
   let subshells = false;
@@ -1099,10 +1103,23 @@ function shellInvocations(
   // inside `case WORD in ... esac`: a word ending in `)` that starts a command (or follows
   // `in`) is an arm's pattern, and the arm's command follows it (red8 R8-5)
   let inCase = false;
+  // heredocs: the delimiters due at the next newline, those whose body is being read, and
+  // the words of the body's line so far. A body is data to the line: its words (a `}` line)
+  // are no reserved words, so `compounds` does not read them (they stay commands here).
+  // `unsure`: the first command of a body whose end Warden may misplace (`<<-E` and `<< -E`
+  // are read alike), or of one never ended
+  let due: string[] = [];
+  let body: string[] = [];
+  let bodyLine: string[] = [];
+  let bodyFrom = 0;
+  let unsure: number | null = null;
   for (const pipeline of parsePipelines(script, offset)) {
     pipeline.forEach((read, n) => {
       const tokens = read.flatMap(t => splitAfterParen(t, script, offset));
       let words: string[] = [];
+      // its words as the compound reading takes them: a quoted one marked (R56d-1: `'}'`)
+      let seen: string[] = [];
+      let started = false; // a redirection came before its words (`2>/dev/null }`)
       let writes = false;
       let written: string[] = []; // the targets of its redirections that write a file
       let substitutes = false;
@@ -1131,6 +1148,7 @@ function shellInvocations(
             });
           }
           words = [];
+          seen = [];
           writes = false;
           written = [];
           continue;
@@ -1147,6 +1165,7 @@ function shellInvocations(
           tokens[i].value
         );
         if (redirect) {
+          started = true;
           const inline = redirect[2];
           const first = inline || (tokens[i + 1]?.value ?? '');
           substitutes ||= /^[<>]?\(/.test(first); // >(cmd), <(cmd), `> >(cmd)` (red8 R8-5)
@@ -1166,6 +1185,7 @@ function shellInvocations(
               }
             }
             if (op === '<<') {
+              due.push(target);
               stdin = 'heredoc';
             } else if (op.includes('<')) {
               stdin = 'redirect';
@@ -1199,6 +1219,7 @@ function shellInvocations(
             commands.push({ words, writes, written, sep: ';', from: tokens[0].from, to: tokens[i].to, substitutes, stdin }); // prettier-ignore
           }
           words = [];
+          seen = [];
           writes = false;
           written = [];
           continue;
@@ -1218,19 +1239,23 @@ function shellInvocations(
           .replace(opens ? /^\(+/ : /^$/, '')
           .replace(closes ? /\)+$/ : /^$/, '');
         const parens = wordParens(raw);
+        // a word written quoted is no reserved word (R56d-1: `'}'`, `\\}`, `"fi"`)
+        const marked = /['"\\]/.test(raw) && word !== '' ? QUOTED + word : word;
+        if (body.length > 0) {
+          bodyLine.push(word);
+          words.push(word);
+          continue;
+        }
         for (let p = 0; p < parens.leading; p++) {
-          compounds.openParen(
-            commands.length,
-            words.filter(w => w !== '')
-          );
+          compounds.openParen(commands.length, seen);
         }
         if (word !== '') {
-          const first = compounds.word(word, commands.length, words.filter(w => w !== '')); // prettier-ignore
+          const first = compounds.word(marked, commands.length, seen, started);
           closing = first ?? closing;
         }
         for (const paren of parens.rest) {
           if (paren === '(') {
-            compounds.openParen(commands.length, [...words, word].filter(w => w !== '')); // prettier-ignore
+            compounds.openParen(commands.length, [...seen, marked].filter(w => w !== '')); // prettier-ignore
             continue;
           }
           const first = compounds.closeParen();
@@ -1240,6 +1265,9 @@ function shellInvocations(
           }
         }
         words.push(word);
+        if (word !== '') {
+          seen.push(marked);
+        }
       }
       words = words.filter(w => w !== '');
       const last = tokens[tokens.length - 1];
@@ -1260,7 +1288,27 @@ function shellInvocations(
       // `} 2>r.txt`: the commands inside; `( a; b ) 2>r.txt`: b's own, a's as the compound's
       close(closing, commands.length, written);
       close(closed, commands.length, closeWritten);
-      compounds.operator(/^;;/.test(after) ? ';;' : op);
+      if (body.length === 0) {
+        // `;;`, and bash's `;&` and `;;&` (R56d-3), end a case arm
+        compounds.operator(/^;(;|&)/.test(after) ? ';;' : op);
+      }
+      if (after.startsWith('\n')) {
+        const end = body[0] ?? '';
+        if (
+          body.length > 0 &&
+          bodyLine.length === 1 &&
+          (bodyLine[0] === end ||
+            (end.startsWith('-') && bodyLine[0] === end.slice(1)))
+        ) {
+          body.shift(); // the delimiter line
+        } else if (body.length === 0 && due.length > 0) {
+          [body, due, bodyFrom] = [due, [], commands.length];
+          if (unsure === null && body.some(d => d.startsWith('-'))) {
+            unsure = bodyFrom;
+          }
+        }
+        bodyLine = [];
+      }
       commands.push({
         words,
         writes,
@@ -1273,6 +1321,27 @@ function shellInvocations(
         stdin
       });
     });
+  }
+  if (body.length > 0 && unsure === null) {
+    unsure = bodyFrom; // a body never ended: its commands were not read for compounds
+  }
+  if (unsure !== null) {
+    // every command from the unsure body on may be a closing word
+    commands.forEach((c, k) => {
+      if (k >= unsure! && c.written.length > 0) {
+        closings.push([k, c.written]);
+      }
+    });
+  }
+  if (!compounds.even() || unsure !== null) {
+    // a compound still open at the end, a closing word that closed nothing or what it does
+    // not match: where the shell's compounds are is not known, so each closing word's
+    // redirections may apply to any command before it (fail closed: red team 56d)
+    for (const [first, files] of closings) {
+      if (first > 0) {
+        spread.push([0, first, files]);
+      }
+    }
   }
   for (const [first, end, files] of spread) {
     for (let k = first; k < Math.min(end, commands.length); k++) {

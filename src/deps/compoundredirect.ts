@@ -4,7 +4,9 @@
  * 2>r.txt`, `( ... ) 2>r.txt`, `if ...; fi`, `while/until/for/select ... done`, `case ...
  * esac`, a function body, applied at each call) once, before any command inside runs. The
  * kernel's `installs/compound_redirect.py` (its docstring says why); `shellInvocations` gives
- * each command inside the compound's redirections as its own (`ownRedirectionProblem`).
+ * each command inside the compound's redirections as its own (`ownRedirectionProblem`). A line
+ * whose reading does not come out even (`even()`: red team 56d) gives every closing word's
+ * redirections to the commands before it; a quoted word (`'}'`) comes marked (`QUOTED`).
  */
 
 /** The word that closes each opening word. */
@@ -27,6 +29,9 @@ const PREFIXES: ReadonlySet<string> = new Set(
 /** A closing word that matches no opening one: where its redirection applies is not known. */
 export const UNMATCHED = -1;
 
+/** Put before a word written quoted (`'}'`, `\}`, `"fi"`): a command name, no reserved word. */
+export const QUOTED = '\ue008';
+
 /** A simple command's words without the reserved words in front (`{`, `function NAME`...). */
 function afterPrefixes(words: string[]): string[] {
   let i = 0;
@@ -48,38 +53,64 @@ export function commandPosition(words: string[]): boolean {
 export class Compounds {
   private open: Array<[string, number]> = [];
   private pattern = false; // a case arm's pattern comes next (after `in`, after `;;`)
+  private closed = false; // the command's last word closed a compound (`{ a; { b; } }`)
+  private uneven = false; // a closing word closed nothing, or what it does not match
 
   private top(): string {
     return this.open.length > 0 ? this.open[this.open.length - 1][0] : '';
   }
 
-  /** Reads `word` about to be added to command `index` (its words so far `current`): the
-   * first command of the compound a closing word closes (UNMATCHED: none), else null. */
-  word(word: string, index: number, current: string[]): number | null {
+  /** Reads `word` about to be added to command `index` (its words so far `current`;
+   * `started`: a redirection came before them): the first command of the compound a closing
+   * word closes (UNMATCHED: none), else null. */
+  word(
+    word: string,
+    index: number,
+    current: string[],
+    started = false
+  ): number | null {
     const head = afterPrefixes(current);
+    if (this.top() === '=(') {
+      return null; // an array's values (`arr=( { )`): no commands, no reserved words
+    }
     if (this.top() === 'case' && (head[0] === 'case' || this.pattern)) {
       if (head[0] === 'case' && head.length === 2 && word === 'in') {
         this.pattern = true;
-      } else if (word === 'esac' && head.length === 0) {
+      } else if (
+        word === 'esac' &&
+        (head.length === 0 || (head[0] === 'case' && head.length === 3))
+      ) {
+        this.pattern = false; // `;; esac`, or `case W in esac`: a case of no arms
         return this.close('esac');
       }
       return null; // the case's word, or an arm's pattern: no command
     }
-    if (!commandPosition(current)) {
+    if (this.closed && CLOSERS.has(current[current.length - 1] ?? '')) {
+      // right after a closing word the shell reads a closing word again (`} }`, `fi }`)
+      const closes = CLOSERS.has(word) ? this.close(word) : null;
+      this.closed = closes !== null;
+      return closes;
+    }
+    if (!commandPosition(current) || (started && current.length === 0)) {
       return null;
     }
     if (Object.prototype.hasOwnProperty.call(CLOSING, word)) {
       this.open.push([word, index]);
       return null;
     }
-    return CLOSERS.has(word) ? this.close(word) : null;
+    if (CLOSERS.has(word)) {
+      this.closed = true;
+      return this.close(word);
+    }
+    return null;
   }
 
-  /** Reads an operator between commands: `;;` ends a case arm. */
+  /** Reads an operator between commands: `;;` (`;&`, `;;&` given as `;;`) ends a case arm. */
   operator(op: string): void {
     if (op === ';;' && this.top() === 'case') {
       this.pattern = true;
     }
+    this.closed = false;
   }
 
   /** Reads a `(` after `current`: a subshell in a command's first place, a case pattern's
@@ -105,10 +136,17 @@ export class Compounds {
     return this.close(')');
   }
 
+  /** Whether the reading came out even: every closing word closed what it matches and
+   * nothing is left open (red team 56d's general rule, read at the line's end). */
+  even(): boolean {
+    return !this.uneven && this.open.length === 0 && !this.pattern;
+  }
+
   private close(word: string): number {
     if (this.open.length > 0 && CLOSING[this.top()] === word) {
       return this.open.pop()![1];
     }
+    this.uneven = true;
     return UNMATCHED;
   }
 }

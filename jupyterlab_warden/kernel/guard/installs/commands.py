@@ -733,11 +733,17 @@ def _shell_invocations(
     original = script
     script, substitutions, processes = masked
     try:
-        lexer = shlex.shlex(_quoted_operators(script), posix=True, punctuation_chars=";&|()<>\n")
+        if _QUOTED in script:
+            raise Unreadable("the line holds a character Warden uses to mark quoted words")
+        lexer = shlex.shlex(
+            _marked_quoting(_quoted_operators(script)),
+            posix=True,
+            punctuation_chars=";&|()<>\n",
+        )
         lexer.whitespace = " \t"  # \r is a word character for sh and bash (R12-12)
         lexer.whitespace_split = True
         lexer.commenters = ""  # _bash_lines removed the comments
-        tokens = list(lexer)
+        tokens = [_unmarked(t) for t in lexer]
     except ValueError as exc:
         # bash runs the lines before a syntax error; look for installer words after its
         # quote removal (`p''ipx`, `p\\ipx`: red team 6 F15), and for what may build one
@@ -2310,6 +2316,47 @@ def _literal(words: List[str]) -> List[str]:
     return [w.translate(_LITERALS) for w in words]
 
 
+# A reserved word is one only written unquoted (red team 56d R56d-1: `'}'`, `\\}`, `"fi"` are
+# command names for the shell, but shlex gives them back bare, so they opened and closed
+# compounds in Warden's reading and moved a group's redirection off the install inside). The
+# line is lexed with this mark before each quote or backslash outside quotes; a word that
+# reads as a reserved word keeps it (so it is none; ``_literal`` drops it), the others lose it.
+_QUOTED = chr(0xE000 + len(_OPERATOR_CHARS))
+_LITERALS[ord(_QUOTED)] = None
+
+
+def _marked_quoting(script: str) -> str:
+    """``script`` with ``_QUOTED`` before each quote or backslash that starts quoting."""
+    out, quote = [], ""
+    k = 0
+    while k < len(script):
+        c = script[k]
+        if quote:
+            if c == quote:
+                quote = ""
+            elif c == "\\" and quote == '"':
+                out.append(script[k : k + 2])
+                k += 2
+                continue
+        elif c in "'\"\\":
+            out.append(_QUOTED)
+            if c == "\\":
+                out.append(script[k : k + 2])
+                k += 2
+                continue
+            quote = c
+        out.append(c)
+        k += 1
+    return "".join(out)
+
+
+def _unmarked(token: str) -> str:
+    plain = token.replace(_QUOTED, "")
+    if plain != token and plain in compound_redirect.RESERVED:
+        return _QUOTED + plain
+    return plain
+
+
 def _operator_tokens(tokens: List[str]) -> List[str]:
     """The tokens with each run of operator characters split into its operators."""
     out = []
@@ -2351,16 +2398,33 @@ def _split(tokens: List[str]):
     spread: List[Tuple[int, int, List[str]]] = []
     closing: Optional[int] = None  # the current command's closing word's compound (its first)
     closed: Optional[int] = None  # the compound a `)` just closed, for the redirections after
+    # every closing word's (first, files): a line whose reading does not come out even gives
+    # them to the commands before its compound too (red team 56d)
+    closings: List[Tuple[int, List[str]]] = []
+    inside = 0  # the process substitutions open in the current command (their `)`: R56d-7)
+    started = False  # a redirection came before the current command's words (`2>x }`)
+    # heredocs: the delimiters due at the next newline, those whose body is being read, and
+    # the words of the body's line so far. A body is data to the line: its words (a `}` line)
+    # are no reserved words, so ``compounds`` does not read them (they stay commands here,
+    # the stricter reading of a shell fed by it). ``unsure``: the first command of a body
+    # whose end Warden may misplace (`<<-E` and `<< -E` lex alike), or one never ended
+    due: List[str] = []
+    body: List[str] = []
+    line: List[str] = []
+    unsure: Optional[int] = None
+    body_from = 0
 
     def close(first: Optional[int], end: int, files: List[str]) -> None:
         # a closing word Warden cannot match (a syntax error, a construct it does not follow:
         # `coproc NAME { ...; }`): its redirection may apply to any command before it
         if first is not None and files:
             spread.append((max(first, 0), end, list(files)))
+            closings.append((first, list(files)))  # the commands before its compound
 
     for token in tokens:
         if (redirect is not None and token in ("(",)) or token in ("<(", ">("):
             substitutes, redirect = True, None  # >(cmd), <(cmd): its words stay in the command
+            inside += 1
             continue
         if redirect is not None and _operator_token(token):
             # an operator is never a file name (R56b-3: `2>&1>r.txt` was read with `>` as the
@@ -2369,6 +2433,8 @@ def _split(tokens: List[str]):
             # (`<html>` then a newline) too
             redirect = None
         if redirect is not None:
+            if redirect in ("<<", "<<-"):
+                due.append(token)
             targets.append(token)  # `> $(cmd)` runs cmd
             # the redirection's target is a file name, not an argument; `>&2`, `2>&1` and
             # /dev/null write no file
@@ -2381,11 +2447,23 @@ def _split(tokens: List[str]):
             redirect = None
             continue
         if token in _OPERATORS or set(token) <= set(";&|()\n") and token:
-            if token in (")",) and substitutes and current:
-                continue  # the end of a process substitution
-            if token in ("(",):
+            if token in (")",) and inside:
+                inside -= 1
+                continue  # the end of a process substitution (only its own `)`: R56d-7)
+            if token in ("\n",):
+                if body and line in ([body[0]], [body[0][1:]] if body[0][:1] == "-" else []):
+                    body.pop(0)  # the delimiter line
+                elif not body and due:
+                    body, due, body_from = due, [], len(commands)
+                    if any(d.startswith("-") for d in body) and unsure is None:
+                        unsure = body_from
+                line = []
+            elif body:
+                line.append(token)
+            if token in ("(",) and not body:
                 compounds.open_paren(len(commands), current)
-            compounds.operator(token)
+            if not body:
+                compounds.operator(token)
             if current:
                 close(closing, len(commands), writes)  # `} 2>r.txt`: the commands inside
                 commands.append((current, writes, token, substitutes, stdin, targets))
@@ -2398,11 +2476,12 @@ def _split(tokens: List[str]):
             elif targets:  # `>r.txt;`, `> $(cmd);`: a redirection alone (R56b-4)
                 close(closing, len(commands), writes)
                 commands.append(([":"], writes, token, substitutes, stdin, targets))
-            closed = compounds.close_paren() if token in (")",) else None
+            closed = compounds.close_paren() if token in (")",) and not body else None
             closing = None
             current, writes, substitutes, stdin, targets = [], [], False, "unknown", []
+            inside, started = 0, False
         elif token in _REDIRECTS or (set(token) <= set("<>&|") and token):
-            redirect = token
+            redirect, started = token, True
             if "<<" in token and "<<<" not in token:
                 stdin = "heredoc"
             elif "<" in token:
@@ -2410,7 +2489,8 @@ def _split(tokens: List[str]):
             elif stdin == "unknown":
                 stdin = "fd?"  # `bash 2>/dev/null`: a number before it is a descriptor
         else:
-            first = compounds.word(token, len(commands), current)
+            line.append(token)
+            first = None if body else compounds.word(token, len(commands), current, started)
             closing = first if first is not None else closing
             current.append(token)
     if current:
@@ -2422,6 +2502,16 @@ def _split(tokens: List[str]):
         commands[-1][5].extend(targets)
     elif targets:  # `uv pip install P; >r.txt`: a redirection alone
         commands.append(([":"], writes, "", substitutes, stdin, targets))
+    if body and unsure is None:
+        unsure = body_from  # a body never ended: its commands were not read for compounds
+    if unsure is not None:
+        # every command from the unsure body on may be a closing word
+        closings.extend((k, c[1]) for k, c in enumerate(commands) if k >= unsure and c[1])
+    if not compounds.even() or unsure is not None:
+        # a compound still open at the end, a closing word that closed nothing or what it
+        # does not match: where the shell's compounds are is not known, so each closing
+        # word's redirections may apply to any command before it (fail closed: red team 56d)
+        spread.extend((0, first, files) for first, files in closings if first > 0)
     inherited: List[List[str]] = [[] for _ in commands]
     for first, end, files in spread:
         for k in range(first, min(end, len(commands))):

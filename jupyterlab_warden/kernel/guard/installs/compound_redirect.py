@@ -10,8 +10,16 @@ follows the compound commands while ``commands._split`` reads a line's tokens, s
 command inside is given the compound's redirections as its own (``own_redirect`` weighs them
 for an install). A closing word or ``)`` Warden cannot match with its opening one (a syntax
 error, a construct it does not follow) gives its redirections to every command before it on
-the line (fail closed: any of them may be inside). The static port is
-``Compounds`` in ``src/deps/compoundredirect.ts``.
+the line (fail closed: any of them may be inside), and so does every closing word of a line
+whose reading did not come out even (red team 56d: a compound still open at its end, a
+closing word that closed nothing): a word Warden read in a reserved place the shell did not
+(or the reverse) would otherwise move a redirection off the commands it applies to. A word is
+reserved only unquoted (``'}'``, ``\\}``, ``"fi"`` are command names: the line's reader marks
+them, ``quoted``) and in a command's first place (a leading redirection, ``2>/dev/null }``,
+starts the command), or right after a closing word (``{ a; { b; } }``, ``fi }``); a case arm
+ends at ``;;``, ``;&`` and ``;;&``; ``case W in esac`` is a whole case; the values of an array
+(``arr=( { )``) are no commands. The static port is ``Compounds`` in
+``src/deps/compoundredirect.ts``.
 """
 
 from typing import List, Optional, Tuple
@@ -24,6 +32,8 @@ CLOSING = {
 _CLOSERS = frozenset(CLOSING.values()) - {")"}
 # reserved words after which the next word is still in a command's first place
 _PREFIXES = frozenset(("{", "then", "do", "else", "elif", "if", "while", "until", "!", "time"))
+# the words this reading treats as reserved: written quoted, the line's reader marks them
+RESERVED = frozenset(CLOSING) | _CLOSERS | _PREFIXES | {"function", "in"}
 
 # a closing word that matches no opening one: its redirections may apply to any command before
 UNMATCHED = -1
@@ -52,30 +62,53 @@ class Compounds:
     def __init__(self) -> None:
         self._open: List[Tuple[str, int]] = []
         self._pattern = False  # a case arm's pattern comes next (after `in`, after `;;`)
+        self._closed = False  # the current command's last word closed a compound (`} }`)
+        self._operator = ""  # the operator just read (`;` then `&`: a case arm's `;&`)
+        self._uneven = False  # a closing word closed nothing, or closed what it does not match
 
-    def word(self, word: str, index: int, current: List[str]) -> Optional[int]:
+    def word(
+        self, word: str, index: int, current: List[str], started: bool = False
+    ) -> Optional[int]:
         """Reads ``word`` about to be added to simple command ``index`` (its words so far
-        ``current``): an opening word opens a compound; a closing word closes one and gives
-        the index of its first command (``UNMATCHED`` when it matches none); None otherwise."""
+        ``current``; ``started``: a redirection came before them, so the command has begun):
+        an opening word opens a compound; a closing word closes one and gives the index of its
+        first command (``UNMATCHED`` when it matches none); None otherwise. A quoted word
+        comes marked by the line's reader, so it is none of these."""
+        self._operator = ""
         top = self._open[-1][0] if self._open else ""
         head = _after_prefixes(current)
+        if top == "=(":
+            return None  # an array's values (`arr=( { )`): no commands, no reserved words
         if top == "case" and (head[:1] == ["case"] or self._pattern):
             if head[:1] == ["case"] and len(head) == 2 and word == "in":
                 self._pattern = True
-            elif word == "esac" and not head:
+            elif word == "esac" and (not head or head[:1] == ["case"] and len(head) == 3):
+                self._pattern = False  # `;; esac`, or `case W in esac`: a case of no arms
                 return self._close("esac")
             return None  # the case's word, or an arm's pattern: no command
-        if not command_position(current):
+        if self._closed and current[-1:] and current[-1] in _CLOSERS:
+            # right after a closing word the shell reads a closing word again (`{ a; { b; } }`)
+            closes = self._close(word) if word in _CLOSERS else None
+            self._closed = closes is not None
+            return closes
+        if not command_position(current) or (started and not current):
             return None
         if word in CLOSING:
             self._open.append((word, index))
             return None
-        return self._close(word) if word in _CLOSERS else None
+        if word in _CLOSERS:
+            self._closed = True
+            return self._close(word)
+        return None
 
     def operator(self, op: str) -> None:
-        """Reads an operator between commands: ``;;`` (``;;&``) ends a case arm."""
-        if op == ";;" and self._open and self._open[-1][0] == "case":
+        """Reads an operator between commands: ``;;``, ``;&`` and ``;;&`` (read as ``;``
+        or ``;;`` then ``&``) end a case arm."""
+        ends_arm = op == ";;" or (op == "&" and self._operator in (";", ";;"))
+        if ends_arm and self._open and self._open[-1][0] == "case":
             self._pattern = True
+        self._operator = op
+        self._closed = False
 
     def open_paren(self, index: int, current: List[str]) -> None:
         """Reads a ``(`` after ``current`` (the words of command ``index`` so far): in a
@@ -98,7 +131,13 @@ class Compounds:
             return None
         return self._close(")")
 
+    def even(self) -> bool:
+        """Whether the line's reading came out even so far: every closing word closed what it
+        matches and nothing is open (at the line's end: red team 56d's general rule)."""
+        return not self._uneven and not self._open and not self._pattern
+
     def _close(self, word: str) -> int:
-        if self._open and CLOSING[self._open[-1][0]] == word:
+        if self._open and CLOSING.get(self._open[-1][0]) == word:
             return self._open.pop()[1]
+        self._uneven = True
         return UNMATCHED
