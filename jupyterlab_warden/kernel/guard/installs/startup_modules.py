@@ -262,29 +262,79 @@ def guarded_start_holder(folders: List[str], sites: Iterable[str]) -> Optional[s
     (None when none): Python imports ``encodings`` at init, and on 3.10 and older, debug
     builds and ``-X frozen_modules=off`` the rest of its start (``os``, ``site``...:
     ``STDLIB_START``), by name from ``sys.path``, where PYTHONPATH's folders come first;
-    ``site`` then imports what its ``sites``' ``.pth`` lines name (``_distutils_hack``, an
-    editable finder) before ``sitecustomize``, and every standard module those import
-    (``start_files.start_reach``: the finder's ``pathlib``, then ``re``, ``fnmatch``...,
-    function-level imports included: a project's top-level ``re.py`` on PYTHONPATH would
-    shadow the library's for all its code anyway). The guard's ``sitecustomize`` is found
-    first (its folder leads a guarded start's PYTHONPATH, after the standard library's at
-    most) and boots the guard with the PYTHONPATH folders off ``sys.path``: another
-    ``sitecustomize`` (chained by the guard) and ``usercustomize`` run guarded, and are left
-    out. Every folder counts, those the kernel was started with too (a project's ``src``:
-    the cell writes there), and the guard's own (the kernel may write Warden's package). A
-    folder that exists but cannot be listed, or a word inside a file (an archive), counts.
-    One ``stat`` a folder while it is unchanged (``listing``); the names are kept by their
-    roots (``start_reach``)."""
-    from . import start_files
-
-    sites = list(sites)
-    names = set(STDLIB_START) | start_files.start_reach(sites) | pth_imports(sites)
+    ``site`` then runs its ``sites``' ``.pth`` import lines (``_distutils_hack``, an editable
+    finder, and the standard modules those import: the finder's ``pathlib``, then ``re``,
+    ``fnmatch``...) before ``sitecustomize``. Only what those run counts (``start_names``:
+    module-level imports, red team 56d R56d-2: a project's ``secrets.py`` or ``statistics.py``
+    no start imports stays allowed). The guard's ``sitecustomize`` is found first (its folder
+    leads a guarded start's PYTHONPATH, after the standard library's at most) and boots the
+    guard with the PYTHONPATH folders off ``sys.path``: another ``sitecustomize`` (chained by
+    the guard) and ``usercustomize`` run guarded, and are left out. Every folder counts, those
+    the kernel was started with too (a project's ``src``: the cell writes there), and the
+    guard's own (the kernel may write Warden's package). A folder that exists but cannot be
+    listed, or a word inside a file (an archive), counts. One ``stat`` a folder while it is
+    unchanged (``listing``); the names are kept by the site folders' ``.pth`` files."""
+    names = set(start_names(list(sites)))
     names -= {"sitecustomize", "usercustomize"}
     for folder in folders:
         found = _listed_holder(folder, names)
         if found:
             return found
     return None
+
+
+# (the site folders, their .pth files' identities) -> ``start_names``
+_START_NAMES: Dict[tuple, frozenset] = {}
+
+
+def start_names(sites: List[str]) -> frozenset:
+    """The top-level names a guarded start with the site folders ``sites`` imports by name
+    before its guard (``start_imports.names_for``; every standard name when a ``.pth`` line
+    runs code Warden cannot read), and every name the ``.pth`` lines import. Kept while the
+    ``.pth`` files keep their times, inode and size (``_pth_file_imports``' rule)."""
+    from . import start_files, start_imports, stdlib_reach
+
+    files = [pth for site in sites for pth in pth_files(site)]
+    key_parts = []
+    for pth in files:
+        try:
+            info = os.stat(pth)
+        except (OSError, ValueError):
+            continue
+        key_parts.append((pth, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_size))
+    key = (tuple(sites), tuple(key_parts))
+    kept = _START_NAMES.get(key)
+    if kept is not None:
+        return kept
+    lines = []
+    for pth in files:
+        try:
+            with open(pth, encoding="utf-8", errors="replace") as handle:
+                lines += [ln for ln in text_lines(handle.read()) if ln.startswith(IMPORT_LINE)]
+        except OSError:
+            continue
+
+    where = sites + start_files.pth_path_entries(sites)  # path lines add before later lines
+
+    def site_module(name: str) -> Optional[str]:
+        # a module in an archive, compiled or an extension: not read (None: fail closed)
+        found = start_files._first_module(where, (name,))
+        if found and os.path.isdir(found):
+            found = os.path.join(found, "__init__.py")
+        if not found:
+            return ""
+        return found if found.endswith(".py") and os.path.isfile(found) else None
+
+    computed = start_imports.names_for(lines, site_module)
+    if computed is None:
+        computed = stdlib_reach.SHADOWABLE
+    names = frozenset(STDLIB_START) | computed | pth_imports(sites)
+    now = time.time_ns()
+    if all(now - part[2] >= _SETTLED * 1e9 for part in key_parts):  # not within a tick
+        if len(_START_NAMES) >= 64:
+            _START_NAMES.clear()
+        _START_NAMES[key] = names
+    return names
 
 
 def _listed_holder(folder: str, names: Set[str]) -> Optional[str]:
