@@ -32,12 +32,12 @@ FINDER = (
 )
 
 
-def _imported_at_start(python, tmp_path):
-    """The standard names ``python -X importtime -c pass`` imports (no PYTHONPATH): ground
-    truth for a start with its own site folders."""
+def _imported_at_start(python, tmp_path, options=()):
+    """The standard names ``python [options] -X importtime -c pass`` imports (no PYTHONPATH):
+    ground truth for a start with its own site folders."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     out = subprocess.run(
-        [python, "-X", "importtime", "-c", "pass"],
+        [python, *options, "-X", "importtime", "-c", "pass"],
         env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
     names = set()
@@ -137,6 +137,54 @@ def test_a_pth_line_that_raises_imports_traceback_before_the_guard(venv, tmp_pat
     # may be another version's)
     assert "locale" in names
     assert not _shadowable(truth) - names - {"sitecustomize", "usercustomize"}
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        (),
+        ("-X", "frozen_modules=off"),
+        ("-X", "frozen_modules=off", "-X", "dev"),
+        ("-X", "frozen_modules=off", "-v"),
+        ("-X", "frozen_modules=off", "-W", "error"),
+        ("-X", "frozen_modules=off", "-b", "-X", "tracemalloc=5"),
+    ],
+)
+def test_what_site_calls_for_a_raising_pth_line_counts_its_function_imports(
+    venv, tmp_path, options
+):
+    """Red team 56e R56e-1 (fix73site): ``site`` CALLS ``traceback.format_exception`` for a
+    ``.pth`` line that raises; with ``-X frozen_modules=off`` site's frame has a source line
+    and 3.11+'s caret anchoring runs ``import ast`` in a function body. What site calls
+    counts by every import of its files (``start_imports.SITE_RUNS``), checked against
+    ``-X importtime`` bare and under the options a start may carry."""
+    python, sites = venv({"rt73.pth": "import rt73_removed_module\n"})
+    truth = _imported_at_start(python, tmp_path, options)
+    names = startup_modules.start_names(sites)
+    missing = _shadowable(truth) - names - {"sitecustomize", "usercustomize"}
+    assert not missing, missing
+    assert "ast" in names
+    if sys.version_info >= (3, 11) and "frozen_modules=off" in options:
+        assert "ast" in truth  # the ground truth this checks against
+    # R56d-2's ordinary project names stay allowed
+    assert not PROJECT & names, PROJECT & names
+
+
+def test_a_site_module_that_raises_formats_its_frame_with_ast_on_a_bare_start(venv, tmp_path):
+    """The line's module is found but raises (a dependency of it removed): its frame has a
+    source file, so caret anchoring imports ``ast`` with no option at all (fix73site)."""
+    python, sites = venv(
+        {
+            "rt73_raises.py": "value = 1\nraise RuntimeError('a dependency was removed')\n",
+            "rt73r.pth": "import rt73_raises\n",
+        }
+    )
+    truth = _imported_at_start(python, tmp_path)
+    names = startup_modules.start_names(sites)
+    if sys.version_info >= (3, 11):
+        assert "ast" in truth
+    assert not _shadowable(truth) - names - {"sitecustomize", "usercustomize"}
+    assert not PROJECT & names, PROJECT & names
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,9 @@ every codec of ``encodings``: the locale or PYTHONIOENCODING picks one), the imp
 MODULE level of each (``import``/``from`` statements outside function bodies: in ``if``,
 ``try``, ``with``, loops and class bodies, which run at import; ``__import__('x')`` and
 ``importlib.import_module('x')`` with a literal name), submodules by their own files; plus
-what ``site`` runs itself before ``sitecustomize`` (``SITE_RUNS``), and what the ``.pth``
-import lines run (each line is code: read by its syntax tree, ``pth_line_roots``): a
+what ``site`` calls itself before ``sitecustomize`` (``SITE_RUNS``, read as a line's called
+module is), and what the ``.pth`` import lines run (each line is code: read by its syntax
+tree, ``pth_line_roots``): a
 standard module whose function the line calls counts by every import of its file, those by
 their module level; a site module the line imports (``_distutils_hack``, an editable finder)
 by its name and every import line of it (its functions may run), its non-standard
@@ -36,11 +37,19 @@ from typing import FrozenSet, Iterable, List, Optional, Set, Tuple
 from . import stdlib_reach
 from .start_names import GUARD_BOOT, STDLIB_START
 
-# what ``site`` imports in its own functions before ``sitecustomize`` (3.8-3.13; read from
-# the kernel's own site.py these would be missed for a child of another version): traceback
-# when a .pth line raises (``addpackage``), 3.13's locale for a .pth file that is no UTF-8
-# (``addpackage``'s fallback); the REPL's readline hook runs after the start
-SITE_RUNS = ("traceback", "locale")
+# the standard modules whose FUNCTIONS ``site`` calls before ``sitecustomize`` (3.8-3.13;
+# read from the kernel's own site.py these would be missed for a child of another version):
+# traceback when a .pth line raises (``addpackage`` prints ``format_exception``), and what
+# that formatting calls (``linecache.getline``, which reads the frame's source with
+# ``tokenize.open``); 3.13's locale for a .pth file that is no UTF-8 (``addpackage``'s
+# fallback). Called, not only imported: every import of their files counts, function bodies
+# included, as a ``.pth`` line's called module does (red team 56e R56e-1: 3.11+'s
+# ``_extract_caret_anchors_from_line_segment`` runs ``import ast`` for a frame whose source
+# is found: site's ``exec(line)`` under ``-X frozen_modules=off``, a site module that raises
+# with no option). Options add
+# nothing read here: ``-X dev``/``-W``/``-b`` import warnings (STDLIB_START), faulthandler
+# and tracemalloc are built in, ``-v`` only prints; the REPL's readline hook runs after.
+SITE_RUNS = ("traceback", "linecache", "tokenize", "locale")
 
 # names whose call runs code the reading cannot follow
 _CODE_CALLS = ("exec", "eval", "compile")
@@ -168,8 +177,15 @@ def closure(roots: FrozenSet[str], stdlib: str = "") -> FrozenSet[str]:
 
 
 def start_roots() -> FrozenSet[str]:
-    """The dotted standard modules every guarded start may import before its guard."""
-    return frozenset(STDLIB_START + GUARD_BOOT + SITE_RUNS) | frozenset(_codecs(_stdlib()))
+    """The dotted standard modules every guarded start may import before its guard: the
+    start's modules, every codec, and every import of the files whose functions ``site``
+    calls (``SITE_RUNS``, function bodies included)."""
+    stdlib = _stdlib()
+    roots = set(STDLIB_START + GUARD_BOOT + SITE_RUNS) | set(_codecs(stdlib))
+    for dotted in SITE_RUNS:
+        for part in _expand(dotted):
+            roots |= _module_imports(stdlib, part, True)
+    return frozenset(roots)
 
 
 def pth_line_roots(line: str) -> Tuple[FrozenSet[str], FrozenSet[str], bool]:
