@@ -289,6 +289,11 @@ LINKED_HANDINGS = {
     "[(os.POSIX_SPAWN_OPEN, 1, 'm.txt', os.O_WRONLY | os.O_TRUNC, 0)])\nos.waitpid(pid, 0)\n",
     "stderr, a shell": "subprocess.run(' '.join(ARGV) + ' 1>&2', shell=True, "
     "stderr=open('m.txt', 'w'))\n",
+    "inheritable, os.system": "fd = os.open('m.txt', os.O_WRONLY | os.O_TRUNC)\n"
+    "os.set_inheritable(fd, True)\nos.system(' '.join(ARGV) + f' >&{fd}')\n",
+    "env, dup2 action": "fd = os.open('m.txt', os.O_WRONLY | os.O_TRUNC)\n"
+    "pid = os.posix_spawn('/usr/bin/env', ['env'] + ARGV, dict(os.environ), "
+    "file_actions=[(os.POSIX_SPAWN_DUP2, fd, 1)])\nos.waitpid(pid, 0)\n",
     "pass_fds, dev fd": "fd = os.open('m.txt', os.O_WRONLY | os.O_TRUNC)\n"
     "subprocess.run(['sh', '-c', ' '.join(ARGV) + f' >/dev/fd/{fd}'], pass_fds=[fd])\n",
 }
