@@ -43,8 +43,8 @@ def _opened(folder: Path, name: str):
 def _descriptor(path: Path):
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
     try:
-        found, key, identity = handed_fds.written(fd)
-        return handed_redirect.descriptor(found, identity, key)
+        found, _key, identity = handed_fds.written(fd)
+        return handed_redirect.descriptor(found, identity)
     finally:
         os.close(fd)
 
@@ -135,9 +135,35 @@ def test_a_guardless_python_handed_a_hard_link_or_a_link_is_refused(work):
         assert any(IMPORTS in p for p in found), (handed, found)
 
 
-def test_a_guardless_python_handed_a_log_is_allowed(work):
-    for handed in ([_descriptor(work / "train.log")], [_opened(work, "out.txt")]):
-        assert _problems(GUARDLESS, None, work, handed) == [], handed
+def test_a_guardless_python_handed_any_file_counts_it_as_its_output(work):
+    # fix73handed (red team 56e R56e-2): no longer by the file's name (train.log, out.txt were
+    # taken as no module): a link elsewhere (mod.py -> m.txt, made after the start as well)
+    # makes any name the module, and the shell line `PY -E s.py > train.log` is refused too
+    os.remove(work / "mod.py")
+    os.symlink("m.txt", work / "mod.py")
+    for handed in (
+        [_descriptor(work / "m.txt")],
+        [_descriptor(work / "train.log")],
+        [_opened(work, "out.txt")],
+        [_opened(work, "/dev/tty")],  # a path the child opens; only /dev/null is exempt
+    ):
+        found = _problems(GUARDLESS, None, work, handed)
+        assert any(IMPORTS in p and "hands it open" in p for p in found), (handed, found)
+    line = f"{sys.executable} -E s.py > train.log"
+    assert any(IMPORTS in p for p in _problems(None, line, work, [])), line
+
+
+def test_a_guardless_python_handed_a_log_whose_code_imports_nothing_local_is_allowed(work):
+    (work / "train.py").write_text("import json, sys\nsys.stdout.write(json.dumps({}))\n")
+    plain = [sys.executable, "-E", "train.py"]
+    for handed in (
+        [_descriptor(work / "train.log")],
+        [_opened(work, "out/train.log")],
+        [_opened(work, "/dev/null")],
+    ):
+        assert _problems(plain, None, work, handed) == [], handed
+    # and the module-importing s.py handed /dev/null only (as `> /dev/null`)
+    assert _problems(GUARDLESS, None, work, [_opened(work, "/dev/null")]) == []
 
 
 def test_without_handed_files_nothing_is_weighed(work, monkeypatch):
@@ -238,3 +264,61 @@ def test_other_hand_overs_of_the_requirements_file_are_refused(kernel, form):
     code = "import os, subprocess\n" + HANDINGS[form].replace("ARGV", repr(argv))
     result = kernel.cell(_escaped(code), launched=True)
     assert result["refused"] and not kernel.installed(), (form, result)
+
+
+# fix73handed (red team 56e R56e-2): a guardless Python's handed file is its output whatever
+# the file's name; other hand-overs of m.txt under the link mod.py -> m.txt, each refused.
+def _linked_module(kernel) -> list:
+    install = (
+        f"{real_uv()} pip install -q --no-config --no-cache --no-deps --python {sys.executable} "
+        f"--target {kernel.target} --index-url {kernel.index.simple} warden-demo-pkg"
+    )
+    payload = f"import os\nos.system({install!r})\n".encode().hex()  # as R56e-2's: unread text
+    script = f"import sys\nsys.stdout.write(bytes.fromhex({payload!r}).decode())\nimport mod\n"
+    (kernel.work / "s.py").write_text(script)
+    (kernel.work / "m.txt").write_text("X = 1\n")
+    link = kernel.work / "mod.py"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    os.symlink("m.txt", link)
+    return [sys.executable, "-E", "s.py"]
+
+
+LINKED_HANDINGS = {
+    "file action": "pid = os.posix_spawn(ARGV[0], ARGV, dict(os.environ), file_actions="
+    "[(os.POSIX_SPAWN_OPEN, 1, 'm.txt', os.O_WRONLY | os.O_TRUNC, 0)])\nos.waitpid(pid, 0)\n",
+    "stderr, a shell": "subprocess.run(' '.join(ARGV) + ' 1>&2', shell=True, "
+    "stderr=open('m.txt', 'w'))\n",
+    "inheritable, os.system": "fd = os.open('m.txt', os.O_WRONLY | os.O_TRUNC)\n"
+    "os.set_inheritable(fd, True)\nos.system(' '.join(ARGV) + f' >&{fd}')\n",
+    "env, dup2 action": "fd = os.open('m.txt', os.O_WRONLY | os.O_TRUNC)\n"
+    "pid = os.posix_spawn('/usr/bin/env', ['env'] + ARGV, dict(os.environ), "
+    "file_actions=[(os.POSIX_SPAWN_DUP2, fd, 1)])\nos.waitpid(pid, 0)\n",
+    "pass_fds, dev fd": "fd = os.open('m.txt', os.O_WRONLY | os.O_TRUNC)\n"
+    "subprocess.run(['sh', '-c', ' '.join(ARGV) + f' >/dev/fd/{fd}'], pass_fds=[fd])\n",
+}
+
+
+@pytest.mark.parametrize("form", sorted(LINKED_HANDINGS))
+def test_other_hand_overs_of_a_linked_module_are_refused(kernel, form):
+    kernel.reset()
+    argv = _linked_module(kernel)
+    code = "import os, subprocess\n" + LINKED_HANDINGS[form].replace("ARGV", repr(argv))
+    result = kernel.cell(_escaped(code), launched=True)
+    fetched = list(kernel.index.requests)
+    assert result["refused"] and not fetched and not kernel.installed(), (form, result)
+
+
+def test_a_guardless_python_logging_to_a_file_runs(kernel):
+    # the ordinary neighbour: its code imports no local module, so its output is no module
+    kernel.reset()
+    (kernel.work / "train.py").write_text("import json\nprint(json.dumps({'loss': 0.5}))\n")
+    code = (
+        "import subprocess, sys\n"
+        "with open('train.log', 'w') as out:\n"
+        "    done = subprocess.run([sys.executable, '-E', 'train.py'], stdout=out)\n"
+        "assert done.returncode == 0, done\n"
+    )
+    result = kernel.cell(_escaped(code), launched=True)
+    assert result["refused"] is None, result
+    assert (kernel.work / "train.log").read_text() == '{"loss": 0.5}\n', result

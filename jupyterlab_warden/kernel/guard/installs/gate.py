@@ -591,7 +591,7 @@ class InstallGate:
                 continue
             from .handed_redirect import descriptor
 
-            found += (descriptor(path, identity, key),)
+            found += (descriptor(path, identity),)
             if key not in passed:
                 self.writes.handed(event, path, os.O_WRONLY, _handed_descriptor(fd, path))
                 if key is not None:

@@ -16,9 +16,12 @@ redirections, for every command the start runs (a shell's commands inherit them)
   a folder), and the targets kept in ``Invocation.redirected`` for ``own_redirect.
   read_problem`` after the reading (a file the reading read, by real path or identity);
 * a guardless Python's (``output_writer``): its code's own output, which the local-imports
-  rule weighs as ``> mod.py``'s, when a handed file may be something a Python imports (its
-  name, as given or as its real path, is not ``commands._inert_name``, or it has other names:
-  a hard link). A handed ``install.log`` or ``train.log`` is no module.
+  rule weighs as a shell line's ``> FILE``, whatever the file's name: every handed file it
+  writes to counts, as every output redirection of a shell line does but ``> /dev/null``
+  (red team 56e R56e-2: a name says nothing of what else names the file; ``mod.py``, a
+  symbolic link to the handed ``m.txt``, is the file the code writes and then imports). A
+  guardless Python handed ``train.log`` whose code imports no local module stays allowed, as
+  ``python -E train.py > train.log`` is.
 
 A target is a ``Handed``: the name given (a file action's path, made absolute from the folder
 the child starts in: posix_spawn has no chdir action; a descriptor's ``/proc/self/fd`` name),
@@ -39,7 +42,6 @@ class Handed(NamedTuple):
     real: str  # its real path
     identity: tuple  # (st_dev, st_ino), () when no file is there yet
     descriptor: bool  # an open descriptor (its name is what it is open on, resolved)
-    linked: bool  # the file has other names (st_nlink > 1)
 
 
 # The targets of the start being decided (``gate``), () outside one.
@@ -52,15 +54,14 @@ def opened(path, folder: str) -> Handed:
     real = os.path.realpath(name)
     try:
         info = os.stat(real)
-        return Handed(name, real, (info.st_dev, info.st_ino), False, info.st_nlink > 1)
+        return Handed(name, real, (info.st_dev, info.st_ino), False)
     except (OSError, ValueError):
-        return Handed(name, real, (), False, False)
+        return Handed(name, real, (), False)
 
 
-def descriptor(path: str, identity: tuple, key) -> Handed:
-    """A handed descriptor open for writing on ``path`` (``handed_fds.written``: ``key`` None
-    for a file with other names)."""
-    return Handed(path, os.path.realpath(path), identity, True, key is None)
+def descriptor(path: str, identity: tuple) -> Handed:
+    """A handed descriptor open for writing on ``path`` (``handed_fds.written``)."""
+    return Handed(path, os.path.realpath(path), identity, True)
 
 
 def weigh(inv, env, folder: Optional[str]):
@@ -83,11 +84,16 @@ def weigh(inv, env, folder: Optional[str]):
 
 def output_writer() -> str:
     """What a guardless Python's local-imports rule counts as its own output writing (''
-    when no handed file may be a module): the first such target, named."""
-    from .commands import _inert_name
-
+    when the start hands it no file): the first handed target, named. One rule with the shell
+    line's (``commands``: every output redirection to a file counts, whatever its name), not a
+    guess from names: a module the code imports may be the handed file under another name (a
+    symbolic or hard link, R56e-2), and the rule weighs only a Python whose code imports a
+    local module, so a handed log costs nothing to one that imports none. A descriptor here is
+    a regular file (``handed_fds.written``: pipes, sockets, terminals, ``/dev/null`` are not);
+    a file action's path is the child's to open, so only ``/dev/null`` as written, the shell
+    rule's one exception, is no output (a path that is a device now may be a link changed
+    before the child opens it)."""
     for target in TARGETS.get():
-        names = {os.path.basename(target.name), os.path.basename(target.real)}
-        if target.linked or not all(map(_inert_name, names)):
+        if target.descriptor or os.path.normpath(target.name) != os.devnull:
             return f"a file the start hands it open for writing ({target.name})"
     return ""
