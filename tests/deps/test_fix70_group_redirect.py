@@ -3,26 +3,14 @@ inside it (``installs/compound_redirect``). What the shared vectors cannot carry
 commands the split gives them to, and the closing word Warden cannot match (fail closed)."""
 
 import pytest
+from launched import split_commands
 
-from jupyterlab_warden.kernel.guard.installs import commands, compound_redirect
+from jupyterlab_warden.kernel.guard.installs import compound_redirect
 
 
 def _groups(line: str):
     """(words, own file writes, the compound's) of each simple command of ``line``."""
-    found = []
-    real = commands._split
-
-    def spy(tokens):
-        split = real(tokens)
-        found.extend((c[0], c[1], c[6]) for c in split)
-        return split
-
-    commands._split = spy
-    try:
-        commands.shell_invocations(line, 0, {})
-    finally:
-        commands._split = real
-    return found
+    return [(c[0], c[1], c[6]) for c in split_commands(line)]
 
 
 @pytest.mark.parametrize(

@@ -4,27 +4,14 @@ reader cuts descriptor numbers, which command the split gives a redirection to, 
 reading of a guardless Python inside a shell text whose command is redirected (files)."""
 
 import pytest
-from launched import reading_refusal
+from launched import reading_refusal, split_commands
 
 from jupyterlab_warden.kernel.guard.installs import commands, shell_text
 
 
 def _split(line: str):
     """(words, own file writes) of each simple command of ``line``."""
-    found = []
-    real = commands._split
-
-    def spy(tokens):
-        split = real(tokens)
-        found.extend((c[0], c[1]) for c in split)
-        return split
-
-    commands._split = spy
-    try:
-        commands.shell_invocations(line, 0, {})
-    finally:
-        commands._split = real
-    return found
+    return [(c[0], c[1]) for c in split_commands(line)]
 
 
 # -- R56b-3: a duplication's target is a word, digits and all ------------------------------------

@@ -12,40 +12,20 @@ descriptors of whatever process resolves them (the kernel's at reading, the shel
 runs), so the name and the real path compared are neither r.txt. Failed before fix70redirect.
 """
 
-import sys
-
 import pytest
-from local_index import build_wheel
-
-REQS = "--no-index\n--find-links w\n"
+from launched import REQS_INSTALL, local_reqs_cell
 
 
 def _cell(kernel, redirect: str) -> str:
-    build_wheel(kernel.work / "w", "warden-demo-pkg")
-    line = (
-        "{uv} pip install -q --no-config --no-cache --no-deps "
-        f"--python {sys.executable} --target {{target}} --index-url {{index}} "
-        f"-r r.txt warden-demo-pkg {redirect}"
-    )
-    return f"import os\nopen('r.txt', 'w').write({REQS!r})\nos.system({line!r})\n"
+    return local_reqs_cell(kernel, f"{REQS_INSTALL} {redirect}")
 
 
 def test_control_with_stdin_from_its_file_the_install_is_allowed_and_local(kernel):
-    kernel.reset()
-    result = kernel.cell(_cell(kernel, "<r.txt"), launched=True)
-    assert result["refused"] is None and kernel.installed(), result
-    assert not kernel.index.requests, result
+    kernel.installs_locally(_cell(kernel, "<r.txt"))
 
 
 @pytest.mark.parametrize(
     "redirect", ["<r.txt 2>/dev/stdin", "5<r.txt 2>/dev/fd/5", "5<r.txt 2>/proc/self/fd/5"]
 )
 def test_a_redirection_through_a_descriptor_of_its_file_is_refused(kernel, redirect):
-    code = _cell(kernel, redirect)
-    kernel.reset()
-    plain = kernel.cell(code, launched=False)
-    assert kernel.installed() and kernel.index.requests, plain  # the attack works
-    kernel.reset()
-    guarded = kernel.cell(code, launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), ("installed under Warden", fetched, guarded)
+    kernel.kept_from_refused_host(_cell(kernel, redirect))

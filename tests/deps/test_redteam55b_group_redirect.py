@@ -14,29 +14,15 @@ runs nothing and is read after the install (a writer AFTER it on the line, so no
 problem either). FAILS today.
 """
 
-import sys
-
 import pytest
-from local_index import build_wheel
+from launched import REQS_INSTALL as INSTALL
+from launched import local_reqs_cell
 
-REQS = "--no-index\n--find-links w\n"
-INSTALL = (
-    "{uv} pip install -q --no-config --no-cache --no-deps "
-    f"--python {sys.executable} --target {{target}} --index-url {{index}} -r r.txt warden-demo-pkg"
-)
-
-
-def _cell(kernel, line: str) -> str:
-    # (kernel.cell fills {uv}/{target}/{index}: a group's braces are written doubled)
-    build_wheel(kernel.work / "w", "warden-demo-pkg")
-    return f"import os\nopen('r.txt', 'w').write({REQS!r})\nos.system({line!r})\n"
+# (kernel.cell fills {uv}/{target}/{index}: a group's braces are written doubled)
 
 
 def test_control_the_group_without_a_redirection_is_allowed_and_local(kernel):
-    kernel.reset()
-    result = kernel.cell(_cell(kernel, "{{ " + INSTALL + "; }}"), launched=True)
-    assert result["refused"] is None and kernel.installed(), result
-    assert not kernel.index.requests, result
+    kernel.installs_locally(local_reqs_cell(kernel, "{{ " + INSTALL + "; }}"))
 
 
 @pytest.mark.parametrize(
@@ -49,11 +35,4 @@ def test_control_the_group_without_a_redirection_is_allowed_and_local(kernel):
     ids=["group", "subshell", "if"],
 )
 def test_a_redirection_around_the_install_that_empties_its_file_is_refused(kernel, line):
-    code = _cell(kernel, line)
-    kernel.reset()
-    plain = kernel.cell(code, launched=False)
-    assert kernel.installed() and kernel.index.requests, plain  # the attack works
-    kernel.reset()
-    guarded = kernel.cell(code, launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), ("installed under Warden", fetched, guarded)
+    kernel.kept_from_refused_host(local_reqs_cell(kernel, line))

@@ -11,44 +11,21 @@ link of uv.toml or pyproject.toml (``DISCOVERED`` by name only). Failed before f
 """
 
 import os
-import sys
 
-from local_index import build_wheel
+from launched import REQS_INSTALL, local_reqs_cell
 
-REQS = "--no-index\n--find-links w\n"
+# log.txt: a hard link of r.txt, made afresh before the line runs
+LINK = "os.path.exists('log.txt') and os.remove('log.txt')\nos.link('r.txt', 'log.txt')\n"
 
 
 def _cell(kernel, redirect: str) -> str:
-    build_wheel(kernel.work / "w", "warden-demo-pkg")
-    line = (
-        "{uv} pip install -q --no-config --no-cache --no-deps "
-        f"--python {sys.executable} --target {{target}} --index-url {{index}} "
-        f"-r r.txt warden-demo-pkg {redirect}"
-    )
-    return (
-        "import os\n"
-        "for n in ('r.txt', 'log.txt'):\n"
-        "    os.path.exists(n) and os.remove(n)\n"
-        f"open('r.txt', 'w').write({REQS!r})\n"
-        "os.link('r.txt', 'log.txt')\n"
-        f"os.system({line!r})\n"
-    )
+    return local_reqs_cell(kernel, f"{REQS_INSTALL} {redirect}", before=LINK)
 
 
 def test_control_read_with_its_file_the_install_is_allowed_and_local(kernel):
-    kernel.reset()
-    result = kernel.cell(_cell(kernel, ""), launched=True)
-    assert result["refused"] is None and kernel.installed(), result
-    assert not kernel.index.requests, result
+    kernel.installs_locally(_cell(kernel, ""))
     assert os.path.samefile(kernel.work / "r.txt", kernel.work / "log.txt")
 
 
 def test_an_install_redirected_into_a_hard_link_of_its_file_is_refused(kernel):
-    code = _cell(kernel, "2>log.txt")
-    kernel.reset()
-    plain = kernel.cell(code, launched=False)
-    assert kernel.installed() and kernel.index.requests, plain  # the attack works
-    kernel.reset()
-    guarded = kernel.cell(code, launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), ("installed under Warden", fetched, guarded)
+    kernel.kept_from_refused_host(_cell(kernel, "2>log.txt"))

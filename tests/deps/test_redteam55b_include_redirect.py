@@ -11,41 +11,21 @@ reads THROUGH the files it names (a requirements/constraints file's ``-r``/``-c`
 ``--find-links`` folders...), which the decision itself read. Failed before fix70redirect.
 """
 
-import sys
-
-from local_index import build_wheel
+from launched import LOCAL_REQS, REQS_INSTALL, local_reqs_cell
 
 OUTER = "-r inner.txt\n"
-INNER = "--no-index\n--find-links w\n"
+# r.txt (written again) only includes inner.txt, which holds what keeps the install local
+INCLUDE = f"open('inner.txt', 'w').write({LOCAL_REQS!r})\nopen('r.txt', 'w').write({OUTER!r})\n"
 
 
 def _cell(kernel, redirect: str) -> str:
-    build_wheel(kernel.work / "w", "warden-demo-pkg")
-    line = (
-        "{uv} pip install -q --no-config --no-cache --no-deps "
-        f"--python {sys.executable} --target {{target}} --index-url {{index}} "
-        f"-r r.txt warden-demo-pkg {redirect}"
-    )
-    return (
-        f"import os\nopen('r.txt', 'w').write({OUTER!r})\nopen('inner.txt', 'w').write({INNER!r})\n"
-        f"os.system({line!r})\n"
-    )
+    return local_reqs_cell(kernel, f"{REQS_INSTALL} {redirect}", before=INCLUDE)
 
 
 def test_control_read_with_its_include_the_install_is_allowed_and_local(kernel):
     """Without the redirection (passes today): allowed, from the local folder only."""
-    kernel.reset()
-    result = kernel.cell(_cell(kernel, ""), launched=True)
-    assert result["refused"] is None and kernel.installed(), result
-    assert not kernel.index.requests, result
+    kernel.installs_locally(_cell(kernel, ""))
 
 
 def test_an_install_whose_own_redirection_empties_an_included_file_is_refused(kernel):
-    code = _cell(kernel, "2>inner.txt")
-    kernel.reset()
-    plain = kernel.cell(code, launched=False)
-    assert kernel.installed() and kernel.index.requests, plain  # the attack works
-    kernel.reset()
-    guarded = kernel.cell(code, launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), ("installed under Warden", fetched, guarded)
+    kernel.kept_from_refused_host(_cell(kernel, "2>inner.txt"))

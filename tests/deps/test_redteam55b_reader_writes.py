@@ -16,39 +16,21 @@ commands.py:2101-2108, keeps them out of ``_write_places``). FAILS today.
 import sys
 
 import pytest
-from local_index import build_wheel
-
-PYPROJECT = (
-    '[project]\nname = "nb"\nversion = "0"\n[tool.uv.pip]\nno-index = true\nfind-links = ["w"]\n'
-)
+from launched import PYPROJECT_INSTALL, local_pyproject_cell
 
 
 def _cell(kernel, reader: str) -> str:
-    build_wheel(kernel.work / "w", "warden-demo-pkg")
-    uv = (
-        "{uv} pip install -q --no-cache --no-deps "
-        f"--python {sys.executable} --target {{target}} --index-url {{index}} warden-demo-pkg"
-    )
+    uv = PYPROJECT_INSTALL
     line = f"{sys.executable} -m pip {reader} && {uv}" if reader else uv
-    return f"import os\nopen('pyproject.toml', 'w').write({PYPROJECT!r})\nos.system({line!r})\n"
+    return local_pyproject_cell(kernel) + f"os.system({line!r})\n"
 
 
 def test_control_read_with_its_pyproject_the_install_is_allowed_and_local(kernel):
-    kernel.reset()
-    result = kernel.cell(_cell(kernel, ""), launched=True)
-    assert result["refused"] is None and kernel.installed(), result
-    assert not kernel.index.requests, result
+    kernel.installs_locally(_cell(kernel, ""))
 
 
 @pytest.mark.parametrize(
     "reader", ["list -q --log pyproject.toml", "freeze -q --log pyproject.toml"]
 )
 def test_a_pip_reader_writing_the_uv_settings_is_a_writer(kernel, reader):
-    code = _cell(kernel, reader)
-    kernel.reset()
-    plain = kernel.cell(code, launched=False)
-    assert kernel.installed() and kernel.index.requests, plain  # the attack works
-    kernel.reset()
-    guarded = kernel.cell(code, launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), ("installed under Warden", fetched, guarded)
+    kernel.kept_from_refused_host(_cell(kernel, reader))

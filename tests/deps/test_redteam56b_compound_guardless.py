@@ -23,51 +23,26 @@ command's, a Python start's output too); kept as a regression proof.
 import sys
 
 import pytest
-from real_uv import real_uv
+from launched import self_writing_module, system_cell
 
 FORMS = {"plain": "PY -E s.py > mod.py", "brace": "{ PY -E s.py; } > mod.py",
          "subshell": "( PY -E s.py ) > mod.py"}  # fmt: skip
 
 
 def _cell(kernel, form: str) -> str:
-    install = (
-        f"{real_uv()} pip install -q --no-config --no-cache --no-deps --python {sys.executable} "
-        f"--target {kernel.target} --index-url {kernel.index.simple} warden-demo-pkg"
-    )
-    payload = f"import os\nos.system({install!r})\n".encode().hex()
-    script = (
-        "import sys\n"
-        f"sys.stdout.write(bytes.fromhex({payload!r}).decode())\n"
-        "sys.stdout.flush()\n"
-        "import mod\n"
-    )
-    for name, text in (("s.py", script), ("mod.py", "X = 1\n")):
-        (kernel.work / name).write_text(text)
-    line = FORMS[form].replace("PY", sys.executable)
-    code = f"import os\nos.system({line!r})\n"
+    self_writing_module(kernel)
+    code = system_cell(FORMS[form].replace("PY", sys.executable))
     return code.replace("{", "{{").replace("}", "}}")
 
 
 def test_control_the_guardless_python_installs_without_warden(kernel):
-    kernel.reset()
-    plain = kernel.cell(_cell(kernel, "brace"), launched=False)
-    assert kernel.installed() and kernel.index.requests, plain
+    kernel.installs_unguarded(_cell(kernel, "brace"))
 
 
 def test_control_written_plainly_it_is_refused(kernel):
-    kernel.reset()
-    guarded = kernel.cell(_cell(kernel, "plain"), launched=True)
-    assert not kernel.index.requests and not kernel.installed(), guarded
+    kernel.kept_out(_cell(kernel, "plain"))
 
 
 @pytest.mark.parametrize("form", ["brace", "subshell"])
 def test_a_compound_redirection_is_the_guardless_python_s_own(kernel, form):
-    kernel.reset()
-    guarded = kernel.cell(_cell(kernel, form), launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), (
-        "installed under Warden",
-        form,
-        fetched,
-        guarded,
-    )
+    kernel.kept_out(_cell(kernel, form), form)

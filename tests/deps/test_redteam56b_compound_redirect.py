@@ -18,13 +18,8 @@ the redirections of every command inside it, opened before the first runs.
 Status: passes since fix70group (land70), which fixed R55b-5; kept as a regression proof.
 """
 
-import sys
-
 import pytest
-from local_index import build_wheel
-from real_uv import real_uv
-
-R_TXT = "--no-index\n--find-links w\n"
+from launched import REQS_INSTALL, local_reqs_cell
 
 FORMS = {
     "brace": "{ LINE; } 2>r.txt",
@@ -35,39 +30,21 @@ FORMS = {
 
 
 def _cell(kernel, form: str) -> str:
-    build_wheel(kernel.work / "w", "warden-demo-pkg")
-    line = (
-        f"{real_uv()} pip install -q --no-config --no-cache --no-deps --python {sys.executable} "
-        f"--target {kernel.target} --index-url {kernel.index.simple} -r r.txt warden-demo-pkg"
-    )
-    whole = FORMS[form].replace("LINE", line) if form else line
-    code = f"import os\nopen('r.txt', 'w').write({R_TXT!r})\nos.system({whole!r})\n"
-    return code.replace("{", "{{").replace("}", "}}")
+    # kernel.cell fills the install's {uv}/{target}/{index}: the group's own braces doubled
+    whole = FORMS[form].replace("{", "{{").replace("}", "}}") if form else "LINE"
+    return local_reqs_cell(kernel, whole.replace("LINE", REQS_INSTALL))
 
 
 def test_control_without_a_redirection_the_install_is_allowed_and_local(kernel):
     """Passes on land70: r.txt read full, nothing fetched from the refused index."""
-    kernel.reset()
-    result = kernel.cell(_cell(kernel, ""), launched=True)
-    assert result["refused"] is None and kernel.installed(), result
-    assert not kernel.index.requests, result
+    kernel.installs_locally(_cell(kernel, ""))
 
 
 def test_control_the_compound_redirection_empties_r_txt_without_warden(kernel):
     """Passes on land70: the shell empties r.txt before uv starts; uv fetches from the index."""
-    kernel.reset()
-    plain = kernel.cell(_cell(kernel, "brace"), launched=False)
-    assert kernel.installed() and kernel.index.requests, plain
+    kernel.installs_unguarded(_cell(kernel, "brace"))
 
 
 @pytest.mark.parametrize("form", sorted(FORMS))
 def test_a_compound_command_redirected_into_a_file_its_install_reads_is_refused(kernel, form):
-    kernel.reset()
-    guarded = kernel.cell(_cell(kernel, form), launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), (
-        "installed under Warden",
-        form,
-        fetched,
-        guarded,
-    )
+    kernel.kept_out(_cell(kernel, form), form)

@@ -25,53 +25,28 @@ docs/threat-model.md "Fixed (fix71split".
 import sys
 
 import pytest
-from local_index import build_wheel
+from launched import REQS_INSTALL, local_reqs_cell
 from real_uv import real_uv
 
-R_TXT = "--no-index\n--find-links w\n"
 GLUED = {"stderr-to-stdout": "2>&1>r.txt", "stdout-to-stderr": ">&2>r.txt"}
 
 
 def _cell(kernel, redirect: str) -> str:
-    build_wheel(kernel.work / "w", "warden-demo-pkg")
-    line = (
-        f"{real_uv()} pip install -q --no-config --no-cache --no-deps --python {sys.executable} "
-        f"--target {kernel.target} --index-url {kernel.index.simple} -r r.txt warden-demo-pkg"
-        f" {redirect}"
-    )
-    code = (
-        f"import subprocess\nopen('r.txt', 'w').write({R_TXT!r})\n"
-        f"subprocess.run({line!r}, shell=True, executable='/bin/bash')\n"
-    )
-    return code.replace("{", "{{").replace("}", "}}")
+    return local_reqs_cell(kernel, f"{REQS_INSTALL} {redirect}", bash=True)
 
 
 def test_control_the_glued_redirection_empties_r_txt_without_warden(kernel):
-    kernel.reset()
-    result = kernel.cell(_cell(kernel, ""), launched=True)
-    assert result["refused"] is None and kernel.installed() and not kernel.index.requests, result
-    kernel.reset()
-    plain = kernel.cell(_cell(kernel, GLUED["stderr-to-stdout"]), launched=False)
-    assert kernel.installed() and kernel.index.requests, plain
+    kernel.installs_locally(_cell(kernel, ""))
+    kernel.installs_unguarded(_cell(kernel, GLUED["stderr-to-stdout"]))
 
 
 def test_control_with_a_space_it_is_refused(kernel):
-    kernel.reset()
-    kernel.cell(_cell(kernel, "2>&1 >r.txt"), launched=True)
-    assert not kernel.index.requests and not kernel.installed()
+    kernel.kept_out(_cell(kernel, "2>&1 >r.txt"))
 
 
 @pytest.mark.parametrize("form", sorted(GLUED))
 def test_a_glued_duplication_does_not_hide_the_redirection_after_it(kernel, form):
-    kernel.reset()
-    guarded = kernel.cell(_cell(kernel, GLUED[form]), launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), (
-        "installed under Warden",
-        form,
-        fetched,
-        guarded,
-    )
+    kernel.kept_out(_cell(kernel, GLUED[form]), form)
 
 
 # The same cut also makes Warden read the redirection's TARGET as a word of the install: with
@@ -91,17 +66,10 @@ def _config_cell(kernel, redirect: str) -> str:
 
 
 def test_control_the_target_word_is_no_option_for_bash(kernel):
-    kernel.reset()
-    plain = kernel.cell(_config_cell(kernel, "2>&1>--no-config"), launched=False)
-    assert kernel.installed() and kernel.index.requests, plain  # uv read uv.toml
+    kernel.installs_unguarded(_config_cell(kernel, "2>&1>--no-config"))  # uv read uv.toml
     assert (kernel.work / "--no-config").exists()
-    kernel.reset()
-    guarded = kernel.cell(_config_cell(kernel, ""), launched=True)
-    assert not kernel.index.requests and not kernel.installed(), guarded  # uv.toml's index refused
+    kernel.kept_out(_config_cell(kernel, ""))  # uv.toml's index refused
 
 
 def test_a_glued_duplication_s_target_is_not_read_as_an_install_option(kernel):
-    kernel.reset()
-    guarded = kernel.cell(_config_cell(kernel, "2>&1>--no-config"), launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), ("installed under Warden", fetched, guarded)
+    kernel.kept_out(_config_cell(kernel, "2>&1>--no-config"))

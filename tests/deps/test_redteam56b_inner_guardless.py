@@ -25,7 +25,7 @@ docs/threat-model.md "Fixed (fix71split".
 import sys
 
 import pytest
-from real_uv import real_uv
+from launched import self_writing_module, system_cell
 
 FORMS = {
     "plain": "PY -E s.py > mod.py",
@@ -35,41 +35,15 @@ FORMS = {
 
 
 def _cell(kernel, form: str) -> str:
-    install = (
-        f"{real_uv()} pip install -q --no-config --no-cache --no-deps --python {sys.executable} "
-        f"--target {kernel.target} --index-url {kernel.index.simple} warden-demo-pkg"
-    )
-    payload = f"import os\nos.system({install!r})\n".encode().hex()
-    script = (
-        "import sys\n"
-        f"sys.stdout.write(bytes.fromhex({payload!r}).decode())\n"
-        "sys.stdout.flush()\n"
-        "import mod\n"
-    )
-    (kernel.work / "s.py").write_text(script)
-    (kernel.work / "mod.py").write_text("X = 1\n")
-    line = FORMS[form].replace("PY", sys.executable)
-    code = f"import os\nos.system({line!r})\n"
-    return code.replace("{", "{{").replace("}", "}}")
+    self_writing_module(kernel)
+    return system_cell(FORMS[form].replace("PY", sys.executable))
 
 
 def test_control_installs_without_warden_and_plain_is_refused(kernel):
-    kernel.reset()
-    plain = kernel.cell(_cell(kernel, "sh-c"), launched=False)
-    assert kernel.installed() and kernel.index.requests, plain
-    kernel.reset()
-    guarded = kernel.cell(_cell(kernel, "plain"), launched=True)
-    assert not kernel.index.requests and not kernel.installed(), guarded
+    kernel.installs_unguarded(_cell(kernel, "sh-c"))
+    kernel.kept_out(_cell(kernel, "plain"))
 
 
 @pytest.mark.parametrize("form", ["sh-c", "eval"])
 def test_a_shell_s_redirection_is_the_inner_guardless_python_s_own(kernel, form):
-    kernel.reset()
-    guarded = kernel.cell(_cell(kernel, form), launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), (
-        "installed under Warden",
-        form,
-        fetched,
-        guarded,
-    )
+    kernel.kept_out(_cell(kernel, form), form)

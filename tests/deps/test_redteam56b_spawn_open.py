@@ -27,10 +27,9 @@ count them as the guardless start's writes for the local-imports rule.
 
 import sys
 
+from launched import LOCAL_REQS, self_writing_module
 from local_index import build_wheel
 from real_uv import real_uv
-
-R_TXT = "--no-index\n--find-links w\n"
 
 
 def _cell(kernel, truncate: bool) -> str:
@@ -47,7 +46,7 @@ def _cell(kernel, truncate: bool) -> str:
     )
     code = (
         "import os\n"
-        f"open('r.txt', 'w').write({R_TXT!r})\n"
+        f"open('r.txt', 'w').write({LOCAL_REQS!r})\n"
         f"pid = os.posix_spawn({argv[0]!r}, {argv!r}, dict(os.environ), file_actions={actions})\n"
         "os.waitpid(pid, 0)\n"
     )
@@ -55,22 +54,15 @@ def _cell(kernel, truncate: bool) -> str:
 
 
 def test_control_without_the_file_action_allowed_and_local(kernel):
-    kernel.reset()
-    result = kernel.cell(_cell(kernel, False), launched=True)
-    assert result["refused"] is None and kernel.installed() and not kernel.index.requests, result
+    kernel.installs_locally(_cell(kernel, False))
 
 
 def test_control_the_file_action_empties_r_txt_without_warden(kernel):
-    kernel.reset()
-    plain = kernel.cell(_cell(kernel, True), launched=False)
-    assert kernel.installed() and kernel.index.requests, plain
+    kernel.installs_unguarded(_cell(kernel, True))
 
 
 def test_a_spawn_file_action_truncating_a_file_the_install_reads_is_refused(kernel):
-    kernel.reset()
-    guarded = kernel.cell(_cell(kernel, True), launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), ("installed under Warden", fetched, guarded)
+    kernel.kept_out(_cell(kernel, True))
 
 
 # The same file action lets a GUARDLESS Python write the module it imports (as R56b-5 does with
@@ -80,19 +72,7 @@ def test_a_spawn_file_action_truncating_a_file_the_install_reads_is_refused(kern
 
 
 def _guardless_cell(kernel) -> str:
-    install = (
-        f"{real_uv()} pip install -q --no-config --no-cache --no-deps --python {sys.executable} "
-        f"--target {kernel.target} --index-url {kernel.index.simple} warden-demo-pkg"
-    )
-    payload = f"import os\nos.system({install!r})\n".encode().hex()
-    script = (
-        "import sys\n"
-        f"sys.stdout.write(bytes.fromhex({payload!r}).decode())\n"
-        "sys.stdout.flush()\n"
-        "import mod\n"
-    )
-    (kernel.work / "s.py").write_text(script)
-    (kernel.work / "mod.py").write_text("X = 1\n")
+    self_writing_module(kernel)
     argv = [sys.executable, "-E", "s.py"]
     code = (
         "import os\n"
@@ -104,16 +84,11 @@ def _guardless_cell(kernel) -> str:
 
 
 def test_control_the_guardless_spawn_installs_without_warden(kernel):
-    kernel.reset()
-    plain = kernel.cell(_guardless_cell(kernel), launched=False)
-    assert kernel.installed() and kernel.index.requests, plain
+    kernel.installs_unguarded(_guardless_cell(kernel))
 
 
 def test_a_spawn_file_action_writing_a_module_a_guardless_python_imports_is_refused(kernel):
-    kernel.reset()
-    guarded = kernel.cell(_guardless_cell(kernel), launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), ("installed under Warden", fetched, guarded)
+    kernel.kept_out(_guardless_cell(kernel))
 
 
 # And with no file action at all: ``subprocess.run([PY, '-E', 's.py'], stdout=open('mod.py',
@@ -122,7 +97,7 @@ def test_a_spawn_file_action_writing_a_module_a_guardless_python_imports_is_refu
 
 
 def _handed_cell(kernel) -> str:
-    _guardless_cell(kernel)  # writes s.py and mod.py
+    self_writing_module(kernel)
     argv = [sys.executable, "-E", "s.py"]
     code = (
         "import subprocess\n"
@@ -132,13 +107,8 @@ def _handed_cell(kernel) -> str:
 
 
 def test_control_the_handed_stdout_installs_without_warden(kernel):
-    kernel.reset()
-    plain = kernel.cell(_handed_cell(kernel), launched=False)
-    assert kernel.installed() and kernel.index.requests, plain
+    kernel.installs_unguarded(_handed_cell(kernel))
 
 
 def test_a_handed_stdout_on_a_module_a_guardless_python_imports_is_refused(kernel):
-    kernel.reset()
-    guarded = kernel.cell(_handed_cell(kernel), launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), ("installed under Warden", fetched, guarded)
+    kernel.kept_out(_handed_cell(kernel))

@@ -15,44 +15,22 @@ Status: passes since fix70group (land70: the redirection after `)` is the subshe
 command's, a writer for the commands after it); kept as a regression proof.
 """
 
-import sys
-
 import pytest
-from local_index import build_wheel
-from real_uv import real_uv
+from launched import REQS_INSTALL, local_reqs_cell
 
-R_TXT = "--no-index\n--find-links w\n"
 BEFORE = {"semicolon": "(:) >r.txt; ", "and": "( : ) >r.txt && "}
 
 
 def _cell(kernel, before: str) -> str:
-    build_wheel(kernel.work / "w", "warden-demo-pkg")
-    line = (
-        f"{real_uv()} pip install -q --no-config --no-cache --no-deps --python {sys.executable} "
-        f"--target {kernel.target} --index-url {kernel.index.simple} -r r.txt warden-demo-pkg"
-    )
-    code = f"import os\nopen('r.txt', 'w').write({R_TXT!r})\nos.system({before + line!r})\n"
-    return code.replace("{", "{{").replace("}", "}}")
+    return local_reqs_cell(kernel, before + REQS_INSTALL)
 
 
 def test_control_the_subshell_empties_r_txt_without_warden(kernel):
     """Passes on land70: without the subshell allowed and local; with it (no Warden) fetched."""
-    kernel.reset()
-    result = kernel.cell(_cell(kernel, ""), launched=True)
-    assert result["refused"] is None and kernel.installed() and not kernel.index.requests, result
-    kernel.reset()
-    plain = kernel.cell(_cell(kernel, BEFORE["semicolon"]), launched=False)
-    assert kernel.installed() and kernel.index.requests, plain
+    kernel.installs_locally(_cell(kernel, ""))
+    kernel.installs_unguarded(_cell(kernel, BEFORE["semicolon"]))
 
 
 @pytest.mark.parametrize("form", sorted(BEFORE))
 def test_an_earlier_redirected_subshell_is_a_writer_before_the_install(kernel, form):
-    kernel.reset()
-    guarded = kernel.cell(_cell(kernel, BEFORE[form]), launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), (
-        "installed under Warden",
-        form,
-        fetched,
-        guarded,
-    )
+    kernel.kept_out(_cell(kernel, BEFORE[form]), form)

@@ -21,17 +21,11 @@ import sys
 import threading
 
 import pytest
-from local_index import build_wheel
+from launched import PYPROJECT_INSTALL as UV
+from launched import local_pyproject_cell
 
 PY = sys.executable
-PYPROJECT = (
-    '[project]\nname = "nb"\nversion = "0"\n[tool.uv.pip]\nno-index = true\nfind-links = ["w"]\n'
-)
 KEYRING = "#!/bin/sh\necho 'garbage [[[' >> pyproject.toml\necho x\n"
-UV = (
-    "{uv} pip install -q --no-cache --no-deps "
-    f"--python {PY} --target {{target}} --index-url {{index}} warden-demo-pkg"
-)
 
 
 class _Asks(http.server.BaseHTTPRequestHandler):
@@ -56,14 +50,11 @@ def asking():
 
 
 def _cell(kernel, asking: str, reader: bool) -> str:
-    build_wheel(kernel.work / "w", "warden-demo-pkg")
     bin_dir = kernel.work / "kb"
     line = f"{PY} -m pip list ; {UV}" if reader else UV
     code = (
         (
-            "import os\n"
-            f"open('pyproject.toml', 'w').write({PYPROJECT!r})\n"
-            f"os.makedirs({str(bin_dir)!r}, exist_ok=True)\n"
+            local_pyproject_cell(kernel) + f"os.makedirs({str(bin_dir)!r}, exist_ok=True)\n"
             f"open({str(bin_dir / 'keyring')!r}, 'w').write({KEYRING!r})\n"
             f"os.chmod({str(bin_dir / 'keyring')!r}, 0o755)\n"
             "os.environ.pop('PIP_DISABLE_PIP_VERSION_CHECK', None)\n"  # a kernel's default
@@ -78,21 +69,11 @@ def _cell(kernel, asking: str, reader: bool) -> str:
 
 
 def test_control_the_install_alone_is_allowed_and_local(kernel, asking):
-    kernel.reset()
-    result = kernel.cell(_cell(kernel, asking, False), launched=True)
-    assert result["refused"] is None and kernel.installed(), result
-    assert not kernel.index.requests, result
+    kernel.installs_locally(_cell(kernel, asking, False))
 
 
 def test_a_pip_reader_running_keyring_is_a_writer(kernel, asking):
-    code = _cell(kernel, asking, True)
-    kernel.reset()
-    plain = kernel.cell(code, launched=False)
-    assert kernel.installed() and kernel.index.requests, plain  # the attack works
-    kernel.reset()
-    guarded = kernel.cell(code, launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), ("installed under Warden", fetched, guarded)
+    kernel.kept_from_refused_host(_cell(kernel, asking, True))
 
 
 # the decision alone (both sides read the line's variables: schema/vectors shape): the

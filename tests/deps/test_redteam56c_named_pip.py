@@ -20,28 +20,19 @@ was there before the kernel started and was not changed since (else a writer). F
 import sys
 
 import pytest
-from local_index import build_wheel
+from launched import PYPROJECT_INSTALL as UV
+from launched import local_pyproject_cell
 
 PY = sys.executable
-PYPROJECT = (
-    '[project]\nname = "nb"\nversion = "0"\n[tool.uv.pip]\nno-index = true\nfind-links = ["w"]\n'
-)
 SCRIPT = "#!/bin/sh\necho 'garbage [[[' >> pyproject.toml\n"
-UV = (
-    "{uv} pip install -q --no-cache --no-deps "
-    f"--python {PY} --target {{target}} --index-url {{index}} warden-demo-pkg"
-)
 
 
 def _cell(kernel, name: str, reader: str) -> str:
-    build_wheel(kernel.work / "w", "warden-demo-pkg")
     program = kernel.work / "bin" / name
     line = f"{reader} ; {UV}" if reader else UV
     code = (
         (
-            "import os\n"
-            f"open('pyproject.toml', 'w').write({PYPROJECT!r})\n"
-            "os.makedirs('bin', exist_ok=True)\n"
+            local_pyproject_cell(kernel) + "os.makedirs('bin', exist_ok=True)\n"
             f"open({str(program)!r}, 'w').write({SCRIPT!r})\n"
             f"os.chmod({str(program)!r}, 0o755)\n"
         )
@@ -53,10 +44,7 @@ def _cell(kernel, name: str, reader: str) -> str:
 
 def test_control_a_script_not_named_like_an_installer_is_a_writer(kernel):
     code = _cell(kernel, "lister", f"{kernel.work}/bin/lister list")
-    kernel.reset()
-    guarded = kernel.cell(code, launched=True)
-    assert guarded["refused"] and not kernel.installed(), guarded
-    assert not kernel.index.requests
+    assert kernel.kept_out(code)["refused"]
 
 
 @pytest.mark.parametrize(
@@ -70,11 +58,4 @@ def test_control_a_script_not_named_like_an_installer_is_a_writer(kernel):
     ],
 )
 def test_a_program_named_like_an_installer_reader_is_a_writer(kernel, name, reader):
-    code = _cell(kernel, name, reader.replace("{W}", str(kernel.work)))
-    kernel.reset()
-    plain = kernel.cell(code, launched=False)
-    assert kernel.installed() and kernel.index.requests, plain  # the attack works
-    kernel.reset()
-    guarded = kernel.cell(code, launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), ("installed under Warden", fetched, guarded)
+    kernel.kept_from_refused_host(_cell(kernel, name, reader.replace("{W}", str(kernel.work))))

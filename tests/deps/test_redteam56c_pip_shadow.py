@@ -17,23 +17,16 @@ left is ``commands._writes_nothing`` (commands.py:934), which calls it a reader.
 import sys
 
 import pytest
-from local_index import build_wheel
+from launched import PYPROJECT_INSTALL as UV
+from launched import local_pyproject_cell
 
 PY = sys.executable
-PYPROJECT = (
-    '[project]\nname = "nb"\nversion = "0"\n[tool.uv.pip]\nno-index = true\nfind-links = ["w"]\n'
-)
 SHADOW = "open('pyproject.toml', 'a').write('garbage [[[\\n')\n"
-UV = (
-    "{uv} pip install -q --no-cache --no-deps "
-    f"--python {PY} --target {{target}} --index-url {{index}} warden-demo-pkg"
-)
 
 
 def _cell(kernel, reader: str, shadow: str) -> str:
-    build_wheel(kernel.work / "w", "warden-demo-pkg")
     line = f"{reader} ; {UV}" if reader else UV
-    code = f"import os\nopen('pyproject.toml', 'w').write({PYPROJECT!r})\n"
+    code = local_pyproject_cell(kernel)
     if shadow == "package":
         code += "os.makedirs('pip', exist_ok=True)\nopen('pip/__init__.py', 'w').write('')\n"
         code += f"open('pip/__main__.py', 'w').write({SHADOW!r})\n"
@@ -44,25 +37,16 @@ def _cell(kernel, reader: str, shadow: str) -> str:
 
 
 def test_control_the_install_alone_is_allowed_and_local(kernel):
-    kernel.reset()
-    result = kernel.cell(_cell(kernel, "", ""), launched=True)
-    assert result["refused"] is None and kernel.installed(), result
-    assert not kernel.index.requests, result
+    kernel.installs_locally(_cell(kernel, "", ""))
 
 
 def test_control_the_real_pip_list_stays_a_reader(kernel):
-    kernel.reset()
-    result = kernel.cell(_cell(kernel, f"{PY} -m pip list -q", ""), launched=True)
-    assert result["refused"] is None and kernel.installed(), result
-    assert not kernel.index.requests, result
+    kernel.installs_locally(_cell(kernel, f"{PY} -m pip list -q", ""))
 
 
 def test_control_a_guardless_shadowed_pip_reader_is_refused(kernel):
     # -E: a guardless Python, whose -m pip shadow Warden looks for (R38b-3)
-    code = _cell(kernel, f"{PY} -E -s -m pip list", "package")
-    kernel.reset()
-    guarded = kernel.cell(code, launched=True)
-    assert not kernel.index.requests and not kernel.installed(), guarded
+    kernel.kept_out(_cell(kernel, f"{PY} -E -s -m pip list", "package"))
 
 
 @pytest.mark.parametrize(
@@ -74,11 +58,4 @@ def test_control_a_guardless_shadowed_pip_reader_is_refused(kernel):
     ],
 )
 def test_a_shadowed_pip_reader_is_a_writer(kernel, reader, shadow):
-    code = _cell(kernel, reader, shadow)
-    kernel.reset()
-    plain = kernel.cell(code, launched=False)
-    assert kernel.installed() and kernel.index.requests, plain  # the attack works
-    kernel.reset()
-    guarded = kernel.cell(code, launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), ("installed under Warden", fetched, guarded)
+    kernel.kept_from_refused_host(_cell(kernel, reader, shadow))

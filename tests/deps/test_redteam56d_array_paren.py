@@ -17,44 +17,22 @@ of the line spread nothing), compound_redirect.py:101-104 (no "=(" entry in CLOS
 """
 
 import shlex
-import sys
 
-from local_index import build_wheel
-
-REQS = "--no-index\n--find-links w\n"
-INSTALL = (
-    "{uv} pip install -q --no-config --no-cache --no-deps "
-    f"--python {sys.executable} --target {{target}} --index-url {{index}} -r r.txt warden-demo-pkg"
-)
+from launched import REQS_INSTALL as INSTALL
+from launched import local_reqs_cell
 
 
 def _cell(kernel, line) -> str:
-    build_wheel(kernel.work / "w", "warden-demo-pkg")
-    line = "bash -c " + shlex.quote(line)
-    return f"import os\nopen('r.txt', 'w').write({REQS!r})\nos.system({line!r})\n"
+    return local_reqs_cell(kernel, "bash -c " + shlex.quote(line))
 
 
 def test_an_array_element_brace_hides_the_group_redirection(kernel):
-    code = _cell(kernel, "{{ " + INSTALL + "; arr=( {{ ); }} 2>r.txt")
-    kernel.reset()
-    plain = kernel.cell(code, launched=False)
-    assert kernel.installed() and kernel.index.requests, plain  # the attack works
-    kernel.reset()
-    guarded = kernel.cell(code, launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), ("installed under Warden", fetched, guarded)
+    kernel.kept_from_refused_host(_cell(kernel, "{{ " + INSTALL + "; arr=( {{ ); }} 2>r.txt"))
 
 
 def test_a_closing_brace_in_an_array_then_a_refused_install(kernel):
     """Control: the KeyError fails closed (the line is refused; passes today)."""
-    code = _cell(kernel, "arr=( }} ); " + INSTALL.replace("-r r.txt ", ""))
-    kernel.reset()
-    plain = kernel.cell(code, launched=False)
-    assert kernel.installed() and kernel.index.requests, plain
-    kernel.reset()
-    guarded = kernel.cell(code, launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), ("installed under Warden", fetched, guarded)
+    kernel.kept_from_refused_host(_cell(kernel, "arr=( }} ); " + INSTALL.replace("-r r.txt ", "")))
 
 
 def test_an_array_holding_a_brace_runs(kernel):

@@ -14,30 +14,12 @@ Root cause: compound_redirect.py:75-78 (``;&`` not read as the end of an arm; al
 """
 
 import shlex
-import sys
 
-from local_index import build_wheel
+from launched import REQS_INSTALL as INSTALL
+from launched import local_reqs_cell
 
-REQS = "--no-index\n--find-links w\n"
-INSTALL = (
-    "{uv} pip install -q --no-config --no-cache --no-deps "
-    f"--python {sys.executable} --target {{target}} --index-url {{index}} -r r.txt warden-demo-pkg"
-)
 LINE = "{{ " + INSTALL + "; case a in a) true;& {{) true;; esac; }} 2>r.txt"
 
 
-def _cell(kernel) -> str:
-    build_wheel(kernel.work / "w", "warden-demo-pkg")
-    line = "bash -c " + shlex.quote(LINE)
-    return f"import os\nopen('r.txt', 'w').write({REQS!r})\nos.system({line!r})\n"
-
-
 def test_a_fall_through_arm_hides_the_group_redirection(kernel):
-    code = _cell(kernel)
-    kernel.reset()
-    plain = kernel.cell(code, launched=False)
-    assert kernel.installed() and kernel.index.requests, plain  # the attack works
-    kernel.reset()
-    guarded = kernel.cell(code, launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), ("installed under Warden", fetched, guarded)
+    kernel.kept_from_refused_host(local_reqs_cell(kernel, "bash -c " + shlex.quote(LINE)))

@@ -14,16 +14,9 @@ a closing word not read as one); commands.py:2385-2395 (compounds still open at 
 the line spread nothing). FAILS today.
 """
 
-import sys
-
 import pytest
-from local_index import build_wheel
-
-REQS = "--no-index\n--find-links w\n"
-INSTALL = (
-    "{uv} pip install -q --no-config --no-cache --no-deps "
-    f"--python {sys.executable} --target {{target}} --index-url {{index}} -r r.txt warden-demo-pkg"
-)
+from launched import REQS_INSTALL as INSTALL
+from launched import local_reqs_cell
 
 
 @pytest.mark.parametrize(
@@ -35,12 +28,4 @@ INSTALL = (
     ids=["group-in-group", "if-in-group"],
 )
 def test_a_closing_word_after_a_closing_word_hides_the_redirection(kernel, line):
-    build_wheel(kernel.work / "w", "warden-demo-pkg")
-    code = f"import os\nopen('r.txt', 'w').write({REQS!r})\nos.system({line!r})\n"
-    kernel.reset()
-    plain = kernel.cell(code, launched=False)
-    assert kernel.installed() and kernel.index.requests, plain  # the attack works
-    kernel.reset()
-    guarded = kernel.cell(code, launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), ("installed under Warden", fetched, guarded)
+    kernel.kept_from_refused_host(local_reqs_cell(kernel, line))

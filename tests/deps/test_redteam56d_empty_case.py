@@ -13,25 +13,11 @@ case's end; a case still open at the end of the line spreads nothing: commands.p
 FAILS today.
 """
 
-import sys
+from launched import REQS_INSTALL as INSTALL
+from launched import local_reqs_cell
 
-from local_index import build_wheel
-
-REQS = "--no-index\n--find-links w\n"
-INSTALL = (
-    "{uv} pip install -q --no-config --no-cache --no-deps "
-    f"--python {sys.executable} --target {{target}} --index-url {{index}} -r r.txt warden-demo-pkg"
-)
 LINE = "case a in esac; {{ " + INSTALL + "; }} 2>r.txt"
 
 
 def test_an_empty_case_hides_the_group_redirection(kernel):
-    build_wheel(kernel.work / "w", "warden-demo-pkg")
-    code = f"import os\nopen('r.txt', 'w').write({REQS!r})\nos.system({LINE!r})\n"
-    kernel.reset()
-    plain = kernel.cell(code, launched=False)
-    assert kernel.installed() and kernel.index.requests, plain  # the attack works
-    kernel.reset()
-    guarded = kernel.cell(code, launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), ("installed under Warden", fetched, guarded)
+    kernel.kept_from_refused_host(local_reqs_cell(kernel, LINE))
