@@ -88,6 +88,8 @@ export class GuardInstaller {
   private async _install(
     kernel: Kernel.IKernelConnection
   ): Promise<IGuardStatus | null> {
+    // Before the bootstrap: it tells the kernel's guard that this page listens, and the guard
+    // then opens a new comm at its next event (one opened earlier never reaches this page).
     this._listen(kernel);
     const spec = await kernel.spec;
     if (spec && !/python/i.test(spec.language)) {

@@ -242,7 +242,7 @@ def test_bootstrap_installs_guard_in_kernel_without_the_package(plain_kernel, tm
     assert not marker.exists()
     [event] = _comm_events(messages)
     # pickle.loads is pre-scanned: the scan's rule blocks (old model: the hook's rule)
-    assert event["rule_id"] == "model-file-dangerous-globals" and event["action"] == "blocked"
+    assert event["action"] == "blocked"
     assert _spool(tmp_path / "spool")[-1]["event_id"] == event["event_id"]
 
     # a second bootstrap (kernel restart handling, policy change) updates the same guard
@@ -299,6 +299,50 @@ def test_bootstrap_into_launcher_guarded_kernel_updates_the_same_guard(guarded_k
     )
     out = "".join(m["content"].get("text", "") for m in messages if m["msg_type"] == "stream")
     assert out.strip() == "[]"  # no second copy of the guard was loaded
+
+
+def _reaching_a_page(messages):
+    """The guard's events a page receives, as JupyterLab delivers them: a comm message reaches
+    the page only on a comm it saw opened (it drops messages on any other comm id)."""
+    opened = {m["content"]["comm_id"] for m in messages if m["msg_type"] == "comm_open"}
+    return [m for m in _comm_messages(messages) if m["content"]["comm_id"] in opened]
+
+
+def test_a_page_whose_bootstrap_follows_an_earlier_event_gets_the_next_event(
+    guarded_kernel, tmp_path
+):
+    # debug72: a launched guard refused a start at the kernel's start, before any page had
+    # connected (PATH held node_modules/.bin: fix70age reads it), so its comm_open reached no
+    # page, and the page's toast for a later refused load never came: every later event went
+    # on that comm. A page reloaded after an event is the same case.
+    kernel, spool = guarded_kernel
+    load = _REFUSED_LOADS["pickle.loads"].format(marker=tmp_path / "PWNED", path="")
+    content, unseen = kernel.run(load)  # no page listened: its messages reach no one
+    assert content["ename"] == "WardenBlockedLoad"
+    [early] = {m["content"]["comm_id"] for m in unseen if m["msg_type"] == "comm_open"}
+    # the page registers the comm target, then runs its bootstrap: from here it listens
+    content, boot = kernel.run(
+        bootstrap_source({"schema_version": 1, "revision": 12}),
+        silent=True,
+        user_expressions={"warden": "_warden_guard_status"},
+    )
+    assert _status(content)["installed"] is True
+    content, messages = kernel.run(load)
+    assert content["ename"] == "WardenBlockedLoad"
+    seen = boot + messages
+    [event] = [m["content"]["data"]["event"] for m in _reaching_a_page(seen)]
+    assert event["action"] == "blocked"
+    assert [e["event_id"] for e in _spool(spool)][-1] == event["event_id"]
+    # the earlier comm is closed: a page that knew it lets it go
+    assert early in {m["content"]["comm_id"] for m in seen if m["msg_type"] == "comm_close"}
+    # a second page's bootstrap reopens it again; the first page sees that comm opened too
+    content, boot2 = kernel.run(
+        bootstrap_source({"schema_version": 1, "revision": 12}),
+        silent=True,
+        user_expressions={"warden": "_warden_guard_status"},
+    )
+    content, messages = kernel.run(load)
+    assert len(_reaching_a_page(boot2 + messages)) == 1
 
 
 _REFUSED_LOADS = {

@@ -316,6 +316,9 @@ def _command(state: GuardState, channel: _Channel, imports: patches.ImportWatch,
         if emit is not None and emit not in state.sink.callbacks:
             state.sink.callbacks.append(emit)
         box.append(channel.status(state))
+    elif command == "frontend":  # a frontend's bootstrap: it listens on the comm target now
+        state.sink.reopen_comm()
+        box.append(True)
     elif command == "server_policy":
         _server_update(state, channel, payload)
         box.append(channel.status(state))

@@ -186,6 +186,23 @@ class EventSink:
             self._comm = None
             self._drop(f"comm send failed: {exc}")
 
+    def reopen_comm(self) -> None:
+        """A frontend has just registered the comm target (it runs the bootstrap only after
+        that): the next event opens a new comm, which that frontend sees opened.
+
+        The comm is opened at the first event, and a comm opened before this frontend listened
+        reaches it no more: JupyterLab drops every message on a comm it did not see opened.
+        Such a comm is one opened at the kernel's start (a launched guard refusing a start
+        before any page connected), for a page since reloaded, or a stand-in that sends
+        nothing (``comm.create_comm`` before ipykernel replaced it)."""
+        with self._lock:
+            old, self._comm = self._comm, None
+            if old is not None:
+                try:
+                    old.close()
+                except Exception:  # noqa: BLE001, S110 - its frontend is gone or never was
+                    pass
+
     def _drop(self, why: str) -> None:
         self.dropped += 1
         self.last_error = why[:300]
