@@ -65,7 +65,10 @@ export class GuardInstaller {
       return;
     }
     let install = this._installs.get(kernel.id);
-    if (!install) {
+    // A connection of its own to a kernel already guarded (the notebook closed and opened
+    // again, another view of it) has no comm target yet: its install registers one and runs
+    // the bootstrap, so the guard's next event opens a comm this connection sees.
+    if (!install || !this._commKernels.has(kernel)) {
       install = this._install(kernel);
       this._installs.set(kernel.id, install);
       kernel.statusChanged.connect(this._onStatus, this);
