@@ -64,4 +64,36 @@ test.describe('Kernel guard', () => {
     ).toContainText('posix.system');
     await shootBothThemes(page, 'guard-findings-panel');
   });
+
+  test('a notebook closed and opened again still gets the guard toast', async ({
+    page,
+    tmpPath
+  }) => {
+    // The reopened notebook connects anew to the same kernel: that connection needs its own
+    // comm target and bootstrap, or the guard's events are dropped (debug72).
+    await page.notebook.createNew('reopened.ipynb');
+    await page.notebook.setCell(0, 'code', 'x = 1');
+    await page.notebook.runCell(0);
+    await page.notebook.save();
+    await page.notebook.close();
+    await page.notebook.openByPath(`${tmpPath}/reopened.ipynb`);
+    await page.notebook.activate('reopened.ipynb');
+    await page.notebook.setCell(
+      0,
+      'code',
+      'payload = b"cposix\\nsystem\\n(Vtouch guard-marker.txt\\ntR."'
+    );
+    await page.notebook.runCell(0);
+    await page.notebook.setCell(
+      1,
+      'code',
+      "getattr(__import__('pick' + 'le'), 'lo' + 'ads')(payload)"
+    );
+    await page.notebook.runCell(1);
+    const output = (await page.notebook.getCellTextOutput(1))?.join('\n') ?? '';
+    expect(output).toContain('WardenBlockedLoad');
+    await expect(
+      page.locator('.Toastify__toast').filter({ hasText: 'Warden blocked' })
+    ).toBeVisible({ timeout: 20000 });
+  });
 });
