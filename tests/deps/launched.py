@@ -13,6 +13,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Union
 
@@ -412,11 +413,23 @@ def split_commands(line: str) -> list:
         found.extend(split)
         return split
 
+    # read in an empty folder with system folders only on PATH: what the split gives must not
+    # depend on where the tests run (CI's venv lies under the repository, so a word the line
+    # reads as a program there is "an earlier command that may write" a PATH folder: refused)
+    before, path = os.getcwd(), os.environ["PATH"]
     commands._split = spy
     try:
-        commands.shell_invocations(line, 0, {})
+        with tempfile.TemporaryDirectory() as folder:
+            os.chdir(folder)
+            os.environ["PATH"] = "/usr/bin:/bin"
+            try:
+                commands.shell_invocations(line, 0, {})
+            except commands.Unreadable:
+                pass  # the split ran first: a refusal of the whole line is not this question
     finally:
         commands._split = real
+        os.chdir(before)
+        os.environ["PATH"] = path
     return found
 
 

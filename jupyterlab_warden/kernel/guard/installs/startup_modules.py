@@ -193,10 +193,15 @@ def pythonpath_folders(flags: Set[str], env: Dict[str, str], folder) -> List[str
     then (it may be one Warden cannot follow)."""
     if flags & {"I", "E"}:
         return []
-    # the environment the start is given (Popen's env=), not this process's os.environ, which
-    # a cell may have changed since (red team 56a R56a-3: ``guarded_start_holder`` reads it)
-    pythonpath = env.get("PYTHONPATH", inherited("PYTHONPATH"))
+    pythonpath = env.get("PYTHONPATH")
     pythonpath = getattr(pythonpath, "real", pythonpath)
+    if pythonpath is None:
+        # the environment the start is given (Popen's env=: red team 56a R56a-3's
+        # ``guarded_start_holder`` reads it) AND this process's os.environ, which the line's
+        # own writers were weighed against (R31-6b: ``os.environ['PYTHONPATH'] += d`` before a
+        # shell line writing d/_distutils_hack.py): both, the stricter reading
+        given, own = inherited("PYTHONPATH"), os.environ.get("PYTHONPATH", "")
+        pythonpath = os.pathsep.join(p for p in dict.fromkeys((given, own)) if p)
     if not pythonpath:
         return []
     words = pythonpath.split(os.pathsep)
