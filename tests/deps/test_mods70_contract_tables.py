@@ -18,7 +18,8 @@ text.
 ``HELD`` are other ways in, tried once the fix was made (they held on land69 too, for other
 reasons): ``json_read.loads`` rebound (``contracts`` bound its own name); the boot folder
 ``shipped_data.CONTRACTS_FOLDER`` pointed at the cell's copy (its files are newer than the
-kernel: refused; since mods 80 the guard reads the folder recorded at the seal); the same with ``os.lstat``/``os.stat`` answering for the shipped files
+kernel: refused; since mods 80 the guard reads the folder recorded at the seal); the same
+with ``os.lstat``/``os.stat`` answering for the shipped files
 (FAILED with the first fix: ``kernel_age`` now reads with the boot's ``os``);
 ``FROZEN["open"]`` (the sealed modules' builtins) replaced (FAILED with the first fix: the
 guard's own copies now have builtins of their own).
