@@ -114,6 +114,17 @@ _BY_NAME = frozenset(("enum", "dataclasses"))
 # instance: multi-phase init), never the ones the seal found
 _KERNEL = __name__.rsplit(".", 2)[0]
 _OWN_COPIES = frozenset((f"{_KERNEL}.contracts", f"{_KERNEL}.json_read", "_json"))
+# the guard's modules of boot values the seal found (mods 80): ``frozen_os`` (``FROZEN_OS``),
+# ``shipped_data`` (``DEPS_FOLDER``, ``CONTRACTS_FOLDER``, ``data_path``), ``frozen_builtins``
+# (``FROZEN``). In ``sys.modules``, their names are the process's to rebind: a guard module
+# loaded after the seal (``names``, ``decide``, ``kernel_age``, the guard's ``contracts``) took
+# a cell's ``shipped_data.DEPS_FOLDER`` (a ranking listing ``torcj``) or ``FROZEN["enumerate"]``
+# as the boot's. So the guard's imports of them read ``_RECORDS``: each a module of their names
+# as the seal found them, ``FROZEN`` there the guard's own builtins (``_BUILTINS``)
+_GUARD = __name__.rpartition(".")[0]
+_RECORDED = (f"{_GUARD}.installs.frozen_os", f"{_GUARD}.installs.shipped_data")
+_RECORDED += (f"{_GUARD}.frozen_builtins",)
+_RECORDS = {}  # name: the record of that sealed module's names (``seal``)
 
 
 class GuardLoadError(Exception):
@@ -211,7 +222,20 @@ def seal(modules: dict):
     _SEALED.update((k, v) for k, v in modules.items() if type(v) is _MODULE)
     _SPACES.update(id(vars(m)) for n, m in _SEALED.items() if n.partition(".")[0] == _OWN)
     _BUILTINS.update(FROZEN, __import__=sealed_import)
+    for name in _RECORDED:
+        if name in _SEALED:
+            _RECORDS[name] = _record(name, _SEALED[name])
     return sealed_import
+
+
+def _record(name: str, module):
+    """``module``'s names as now (the seal), in a module of the guard's own (mods 80); its
+    functions still read the sealed module's globals (open: docs/threat-model.md)."""
+    record = _MODULE(name)
+    vars(record).update(vars(module))
+    if "FROZEN" in vars(record):
+        vars(record)["FROZEN"] = _BUILTINS  # ``frozen_builtins``': the guard's own builtins
+    return record
 
 
 def _process_run(globals: dict) -> bool:
@@ -308,8 +332,17 @@ def _submodule(package, full: str, item: str) -> None:
 
 def _sealed(name: str):
     """The module the seal found under ``name`` (None for ``_BY_NAME`` and ``_OWN_COPIES``:
-    the guard's copy)."""
-    return None if name in _BY_NAME or name in _OWN_COPIES else _SEALED.get(name)
+    the guard's copy; the record of its names for ``_RECORDED``)."""
+    if name in _BY_NAME or name in _OWN_COPIES:
+        return None
+    return _RECORDS.get(name) or _SEALED.get(name)
+
+
+def changed_guard_file(path: str) -> bool:
+    """Whether ``path``, a file the sealed guard reads (its shipped data: ``shipped_data``),
+    changed since the kernel started; False until the seal (the lab, tests importing the
+    guard's modules: no kernel start to compare with)."""
+    return bool(_SEALED) and _changed(path)
 
 
 def _module(name: str):

@@ -9,6 +9,7 @@ here, at import (``gate`` imports this module with the guard, before any cell), 
 file's place with the boot's ``os.path`` (``frozen_os``).
 """
 
+from ..private_modules import GuardLoadError, changed_guard_file
 from .frozen_os import FROZEN_OS
 
 _path = FROZEN_OS.path
@@ -33,10 +34,35 @@ def _contracts_folder():
 CONTRACTS_FOLDER = _contracts_folder() if _HERE else None
 
 
-def data_path(filename: str) -> str:
-    """A file shipped in ``jupyterlab_warden/kernel/deps/``. A guard bootstrapped from
-    embedded source has no such folder: FileNotFoundError (its readers refuse every install
-    that needs the file, never read one from the working folder)."""
-    if DEPS_FOLDER is None:
-        raise FileNotFoundError(f"{filename}: this guard was bootstrapped without its data")
-    return _path.join(DEPS_FOLDER, filename)
+def _data_reader(folder, join, changed, refused, missing):
+    """``data_path``, whose every value is held in its closure (mods 80): this module is in
+    ``sys.modules`` (the seal found it), its globals the process's to rebind, so ``data_path``
+    reads no global of it (a cell's ``DEPS_FOLDER = its_copy`` or ``GuardLoadError = ...`` does
+    not reach the guard; the guard's imports of this module's names read them as at the seal:
+    ``private_modules._RECORDS``)."""
+
+    def data_path(filename: str) -> str:
+        """A file shipped in ``jupyterlab_warden/kernel/deps/``. A guard bootstrapped from
+        embedded source has no such folder: FileNotFoundError (its readers refuse every
+        install that needs the file, never read one from the working folder). In a sealed
+        guard, a file changed since the kernel started may be the notebook's (a user's own
+        installation is writable: a ranking that lists ``torcj``): ``GuardLoadError``, which
+        goes through every reader to the gate's refusal (mods 80)."""
+        if folder is None:
+            raise missing(f"{filename}: this guard was bootstrapped without its data")
+        path = join(folder, filename)
+        if changed(path):
+            raise refused(
+                f"{path}, a data file of Warden's guard, changed since the kernel started, so "
+                "the guard does not read it; restart the kernel (reinstall Warden if you did "
+                "not change it)"
+            )
+        return path
+
+    return data_path
+
+
+# one stat of the file (and its links) per read of it, when the guard reads it, never at a start
+data_path = _data_reader(
+    DEPS_FOLDER, _path.join, changed_guard_file, GuardLoadError, FileNotFoundError
+)
