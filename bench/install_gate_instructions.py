@@ -7,7 +7,8 @@ start path that wall time on a shared 2-core machine cannot resolve (a few micro
 Each mode runs the loop of ``install_gate_overhead.py``'s spawning workload
 (``subprocess.run(["true"])``) twice under callgrind, with 0 and with ``--starts`` starts after
 the same warm-up, so interpreter start, imports and the guard's first use cancel out: what is
-left is the instructions one start costs in the parent (the child is not traced). Modes: no
+left is the instructions one start costs in the parent (the child is not traced). The garbage
+collector is off while measuring (it ran at a different start in each run: noise, not cost). Modes: no
 guard; the kernel's guard (as the launch marks it: the issue's figure); the guard of a Python
 the kernel starts. User-space instructions only: the system calls' kernel time is not counted
 (the wall-time bench has it). Needs valgrind (`apt-get install valgrind`).
@@ -30,6 +31,12 @@ if sys.argv[1] != "plain":
     state.installs.kernel = sys.argv[1] == "kernel"
 for _ in range(20):
     subprocess.run(["true"])  # warm: first-use costs of subprocess and the guard
+# A full collection landing inside the measured starts of one run and not the other moved the
+# figure by up to 30k instructions per start for the same tree (stop 47): collect now, none
+# while measuring. What a start allocates is still counted; only when it is collected moves.
+import gc
+gc.collect()
+gc.disable()
 for _ in range(int(sys.argv[2])):
     subprocess.run(["true"])
 """
