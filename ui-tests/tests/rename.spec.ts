@@ -99,7 +99,8 @@ test.describe('A notebook renamed while its kernel session starts', () => {
       { timeout: 30000 }
     );
 
-    // The lab server's event store has the block under the new name, and nothing under the old.
+    // The lab server's event store has the block under the new name, and nothing under the old
+    // (the store outlives a test: only this test's folder counts).
     const stored = async () => {
       const response = await page.request.get('/warden/events?limit=200');
       const body = await response.json();
@@ -108,7 +109,8 @@ test.describe('A notebook renamed while its kernel session starts', () => {
         .filter(
           (e: any) =>
             e.rule_id === 'pickle-load' &&
-            e.location?.cell_id === 'renamed-cell'
+            e.location?.cell_id === 'renamed-cell' &&
+            String(e.location?.path).startsWith(`${tmpPath}/`)
         )
         .map((e: any) => [e.action, e.location.path]);
     };
