@@ -17,6 +17,7 @@ import {
 
 import { IGateDecision } from './decision';
 import { cellLanguage, isPython } from './language';
+import { DocumentFinder, notebookPath } from './path';
 import { IWardenGate } from './tokens';
 import { blockedOutput } from './ui';
 
@@ -31,6 +32,8 @@ interface IExecutorKind<O extends IRunOptions> {
   checks(options: O): boolean;
   /** What the cell belongs to: decisions are serialised per owner. */
   owner(options: O): object;
+  /** The path its events name (read when an event is made: renames follow). */
+  path(options: O): string;
   /** JupyterLab's own executor. */
   run(options: O): Promise<boolean>;
   /** Report the refusal to whoever called the executor. */
@@ -52,7 +55,7 @@ class GatedExecutor<O extends IRunOptions> {
     return this._gate.gate({
       owner: kind.owner(options),
       cell,
-      path: options.sessionContext?.path ?? '',
+      path: () => kind.path(options),
       sessionContext: options.sessionContext,
       send: () => kind.run(options),
       refused: (decision, cancelled) => {
@@ -67,10 +70,14 @@ class GatedExecutor<O extends IRunOptions> {
   }
 }
 
-const NOTEBOOK: IExecutorKind<INotebookCellExecutor.IRunCellOptions> = {
+/** `find`: the open document of a notebook model, whose path names the notebook. */
+const notebookKind = (
+  find?: DocumentFinder
+): IExecutorKind<INotebookCellExecutor.IRunCellOptions> => ({
   checks: ({ cell, sessionContext }) =>
     cell.model.type === 'code' && isPython(cellLanguage(sessionContext)),
   owner: ({ notebook }) => notebook,
+  path: options => notebookPath(options, find),
   run: options => runNotebookCell(options),
   refused: ({ cell, onCellExecuted }, cancelled) => {
     const error = new KernelError({
@@ -81,11 +88,13 @@ const NOTEBOOK: IExecutorKind<INotebookCellExecutor.IRunCellOptions> = {
     } as any);
     onCellExecuted({ cell, success: false, error });
   }
-};
+});
 
 const CONSOLE: IExecutorKind<IConsoleCellExecutor.IRunCellOptions> = {
   checks: ({ sessionContext }) => isPython(cellLanguage(sessionContext)),
   owner: ({ sessionContext }) => sessionContext,
+  // A console has no document; its session's path is its name and is not renamed.
+  path: ({ sessionContext }) => sessionContext?.path ?? '',
   run: options => runConsoleCell(options),
   refused: ({ cell, onCellExecuted }, cancelled) =>
     onCellExecuted({
@@ -98,11 +107,15 @@ const CONSOLE: IExecutorKind<IConsoleCellExecutor.IRunCellOptions> = {
     })
 };
 
-/** INotebookCellExecutor with the gate in front of JupyterLab's default `runCell`. */
+/**
+ * INotebookCellExecutor with the gate in front of JupyterLab's default `runCell`. `find`
+ * names a notebook whose cell is detached (windowing) by its open document.
+ */
 export function gatedNotebookExecutor(
-  gate: IWardenGate
+  gate: IWardenGate,
+  find?: DocumentFinder
 ): INotebookCellExecutor {
-  return new GatedExecutor(gate, NOTEBOOK);
+  return new GatedExecutor(gate, notebookKind(find));
 }
 
 /** IConsoleCellExecutor with the gate in front of the console's default `runCell`. */

@@ -86,7 +86,7 @@ function harness(
     h.gate.gate({
       owner,
       cell: cell(id),
-      path: 'nb.ipynb',
+      path: () => 'nb.ipynb',
       send:
         send ??
         (async () => {
@@ -163,6 +163,29 @@ describe('CellGate', () => {
     });
   });
 
+  it('names the notebook by its path when the event is made: a rename while the dialog is open', async () => {
+    let path = 'Untitled.ipynb';
+    const h = harness(
+      { a: [finding('torch-hub-load')] },
+      { 'torch-hub-load': 'confirm' },
+      {
+        confirm: async () => {
+          path = 'renamed.ipynb';
+          return { run: true, justification: 'reviewed' };
+        }
+      }
+    );
+    const sent = await h.gate.gate({
+      owner: {},
+      cell: cell('a'),
+      path: () => path,
+      send: async () => true,
+      refused: () => false
+    });
+    expect(sent).toBe(true);
+    expect(h.events[0].location).toMatchObject({ path: 'renamed.ipynb' });
+  });
+
   it('records a confirmation with the server before it sends the cell', async () => {
     const order: string[] = [];
     const h = harness(
@@ -180,7 +203,7 @@ describe('CellGate', () => {
     await h.gate.gate({
       owner: {},
       cell: sourced,
-      path: 'nb.ipynb',
+      path: () => 'nb.ipynb',
       send: async () => {
         order.push('send');
         return true;
@@ -386,7 +409,7 @@ describe('CellGate', () => {
     const done = h.gate.gate({
       owner: {},
       cell: cell('a'),
-      path: 'nb.ipynb',
+      path: () => 'nb.ipynb',
       sessionContext: session,
       send: async () => {
         h.sent.push('a');
@@ -517,7 +540,7 @@ describe('CellGate', () => {
         h.gate.gate({
           owner,
           cell: cell(id),
-          path: 'nb.ipynb',
+          path: () => 'nb.ipynb',
           send: async () => {
             h.sent.push(id);
             return true;
@@ -571,7 +594,7 @@ describe('CellGate', () => {
         h.gate.gate({
           owner,
           cell: cell(id),
-          path: 'nb.ipynb',
+          path: () => 'nb.ipynb',
           sessionContext: {} as any,
           send: async () => {
             h.sent.push(id);

@@ -148,7 +148,7 @@ export class CellGate implements IWardenGate {
           return { result: refused(SKIPPED, true) };
         }
       }
-      const outcome = await this._outcome(decision, path, cell.model.id);
+      const outcome = await this._outcome(decision, path(), cell.model.id);
       if (
         outcome.send &&
         decision.action === 'confirm' &&
@@ -171,7 +171,7 @@ export class CellGate implements IWardenGate {
           continue;
         }
       }
-      this._record(decision, outcome, path, cell);
+      this._record(decision, outcome, path(), cell);
       if (!outcome.send) {
         run.stopped = true;
         return { result: refused(decision, outcome.cancelled) };

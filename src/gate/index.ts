@@ -7,6 +7,7 @@ import { IConsoleCellExecutor } from '@jupyterlab/console';
 import {
   INotebookCellExecutor,
   INotebookModel,
+  INotebookTracker,
   NotebookPanel
 } from '@jupyterlab/notebook';
 
@@ -118,7 +119,17 @@ export const notebookGatePlugin: JupyterFrontEndPlugin<INotebookCellExecutor> =
     provides: INotebookCellExecutor,
     requires: [IWardenGate],
     activate: (app: JupyterFrontEnd, gate: IWardenGate) => {
-      const executor = gatedNotebookExecutor(gate);
+      // JupyterLab's notebook tracker requires the cell executor this plugin provides, so it
+      // cannot be a dependency: it is looked up once the application has started.
+      let tracker: INotebookTracker | null = null;
+      void app.started
+        .then(() => app.resolveOptionalService(INotebookTracker))
+        .then(found => (tracker = found))
+        .catch(err => console.warn('Warden: no notebook tracker', err));
+      const executor = gatedNotebookExecutor(
+        gate,
+        model => tracker?.find(panel => panel.model === model) ?? undefined
+      );
       if (!devCommandsWanted(window.location.search)) {
         return executor;
       }

@@ -9,8 +9,11 @@ export interface IGateRequest<T> {
   /** What the cell belongs to (a notebook model, a console session): decisions are serialised per owner. */
   owner: object;
   cell: CodeCell;
-  /** The notebook's or console's path, for events. */
-  path: string;
+  /**
+   * The notebook's or console's path, for events and toasts. Read when used: the notebook may
+   * be renamed while the gate waits (path.ts says which path names a notebook).
+   */
+  path(): string;
   sessionContext?: ISessionContext;
   /** Hand the cell to JupyterLab's own executor. */
   send(): Promise<T>;
