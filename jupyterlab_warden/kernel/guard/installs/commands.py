@@ -3999,8 +3999,8 @@ def _link_names(path: str) -> List[str]:
     its resolution passes through (re-pointing one moves everything after it), by its real
     folder, and the real path it ends at, which need not exist (a dangling link: the file a
     writer may make). Resolved as the kernel does, links and ``..`` in order."""
-    links, end = link_walk.walk(path)
-    return links + [end]
+    found = link_walk.walk(path)
+    return found.links + [found.end]
 
 
 def _links_out(

@@ -5,11 +5,17 @@ resolves ``a`` first, and when ``a`` is a link, ``..`` is the parent of where it
 team 24 R24-2: ``pbin/gzip -> ../lnk/../lib/gz.pl`` with ``lnk -> far/x`` runs far/lib/gz.pl,
 not lib/gz.pl). And every link a path passes through is a place of its own: writing a new
 link there (``ln -sfn other lnk``) moves where the path leads without touching its end.
+The walk also says where the kernel's own resolution gets stuck (``Walk.stuck``): a folder
+named on the way that is not there, or not a folder, makes the kernel's open fail while this
+walk goes on past it (``dangling.py``: a line that makes it makes the name resolve).
 Only ``os`` at import (the guard loads this module in every Python it starts).
 """
 
 import os
 from typing import List, NamedTuple
+
+_EINVAL = 22  # readlink of a name that is there and no link (errno.EINVAL on Linux)
+_ENOTDIR = 20
 
 # Links a resolution follows before it gives up, as the kernel's (ELOOP past it)
 MAX_LINKS = 40
@@ -18,6 +24,10 @@ MAX_LINKS = 40
 class Walk(NamedTuple):
     links: List[str]  # each link passed through, by its real folder and its own name
     end: str  # the real path the walk ends at; nothing need be there (a dangling link)
+    # where the kernel's resolution stops ('' it does not): the first name on the way that is
+    # missing, or no folder, while names are still to be resolved after it (``..`` too: the
+    # kernel does not go back from a folder that is not there)
+    stuck: str = ""
 
 
 def walk(path: str) -> Walk:
@@ -29,7 +39,7 @@ def walk(path: str) -> Walk:
     # getcwd only for a relative path: it raises where the process's folder was removed
     parts = (path if path.startswith(os.sep) else os.path.join(os.getcwd(), path)).split(os.sep)
     parts.reverse()
-    at, links = os.sep, []
+    at, links, stuck = os.sep, [], ""
     while parts:
         part = parts.pop()
         if part in ("", "."):
@@ -40,15 +50,30 @@ def walk(path: str) -> Walk:
         step = os.path.join(at, part)
         try:
             target = os.readlink(step)
-        except (OSError, ValueError):
+        except OSError as exc:
+            if not stuck and exc.errno != _EINVAL and _names_ahead(parts):
+                # missing, or under a name that is no folder: the kernel stops there
+                stuck = at if exc.errno == _ENOTDIR else step
             at = step  # no link: a folder, a file, or nothing yet
+            continue
+        except ValueError:
+            at = step
             continue
         links.append(step)
         if len(links) > MAX_LINKS:
-            return Walk(links, step)
+            return Walk(links, step, stuck or step)
         at = os.sep if target.startswith(os.sep) else at
         parts.extend(reversed(target.split(os.sep)))
-    return Walk(links, at)
+    return Walk(links, at, stuck)
+
+
+def _names_ahead(parts: list) -> bool:
+    """Whether ``parts`` (still to resolve, reversed) hold a name or ``..``: a name the kernel
+    must pass through, not only the last one (``x/`` and ``x/.`` end at x)."""
+    for part in parts:
+        if part not in ("", "."):
+            return True
+    return False
 
 
 def physical(path: str) -> str:
