@@ -69,6 +69,8 @@ def unsure(path: str):
             path,
             found.stuck,
         )
+    if found.plain:
+        return None  # the path's own names from where it stops: a writer makes them by name
     if found.stuck:
         via = f" (a link on its way: {found.links[0]})" if found.links else ""
         return Unsure(

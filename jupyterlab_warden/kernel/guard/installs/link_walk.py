@@ -28,6 +28,10 @@ class Walk(NamedTuple):
     # missing, or no folder, while names are still to be resolved after it (``..`` too: the
     # kernel does not go back from a folder that is not there)
     stuck: str = ""
+    # whether the names from where it stops (or, when it does not, the last name) on are the
+    # path's own plain names, no link's nor a ``..``: the plain "no such file" a writer of that
+    # very name makes (``dangling`` reads only the other kind as unsure)
+    plain: bool = True
 
 
 def walk(path: str) -> Walk:
@@ -39,9 +43,12 @@ def walk(path: str) -> Walk:
     # getcwd only for a relative path: it raises where the process's folder was removed
     parts = (path if path.startswith(os.sep) else os.path.join(os.getcwd(), path)).split(os.sep)
     parts.reverse()
-    at, links, stuck = os.sep, [], ""
+    at, links, stuck, plain, own_last = os.sep, [], "", True, True
+    own_left = len(parts)  # the path's own parts still to resolve, under any link's text
     while parts:
+        own = len(parts) <= own_left  # the part taken now is the path's own, not a link's
         part = parts.pop()
+        own_left -= own
         if part in ("", "."):
             continue
         if part == "..":
@@ -54,17 +61,20 @@ def walk(path: str) -> Walk:
             if not stuck and exc.errno != _EINVAL and _names_ahead(parts):
                 # missing, or under a name that is no folder: the kernel stops there
                 stuck = at if exc.errno == _ENOTDIR else step
+                plain = own and len(parts) <= own_left and ".." not in parts
+            own_last = own
             at = step  # no link: a folder, a file, or nothing yet
             continue
         except ValueError:
+            own_last = own
             at = step
             continue
         links.append(step)
         if len(links) > MAX_LINKS:
-            return Walk(links, step, stuck or step)
+            return Walk(links, step, stuck or step, False)
         at = os.sep if target.startswith(os.sep) else at
         parts.extend(reversed(target.split(os.sep)))
-    return Walk(links, at, stuck)
+    return Walk(links, at, stuck, plain if stuck else own_last)
 
 
 def _names_ahead(parts: list) -> bool:
