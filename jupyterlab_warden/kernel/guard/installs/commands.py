@@ -1018,14 +1018,13 @@ def _shell_invocations(
             writers.append(k)
             line.wrote = True
         with start_folder(folder):
-            own = _made_places(program, command, invocations, wrote_by.get(k), inner[2])
-            # a program a new link on its PATH leads nowhere for now may run by name (tar runs
-            # gzip): weighed against what the line made so far, this command's own included
-            # but for a Python keeping Warden's guard (its guard reads its own starts then)
+            # a program may run by name what a new link on its PATH, leading nowhere for now,
+            # leads to (tar runs gzip): weighed against what the line made before it. Not a
+            # Python keeping Warden's guard: its guard decides its own starts when it makes them
             first = next((w for w in command if not _ASSIGNMENT_WORD.match(w)), "")
-            itself = () if first and first in guarded_starts else tuple(own)
-            _refuse_unsure_path_links(program, line.start_env(), makers_now + itself)
-        makers.extend(own)
+            if not (first and first in guarded_starts):
+                _refuse_unsure_path_links(program, line.start_env(), makers_now)
+            makers.extend(_made_places(program, command, invocations, wrote_by.get(k), inner[2]))
     # red team 32 R32-2: a Python start runs alongside or after the writers ``_later_writers``
     # finds (its pipeline, a later background command, its loop's next round, a function
     # body's caller), which the reading in text order placed after it
@@ -3245,6 +3244,10 @@ def _made_places(
     for uv, ``.venv``: ``uv venv m``, ``uv sync``)."""
     found = list(wrote or ()) + list(inner)
     name = os.path.basename(program or "")
+    words = line_flow.unwrap_builtin(command)
+    if name in _UNPACKERS and _tar_extracts(words[1:]):
+        # an archive's members may be links and ``../`` names: not where its words say
+        return found + [(name, "")]
     if name != "mkdir" and not invocations:
         return found
     base = current_folder()
@@ -3252,13 +3255,32 @@ def _made_places(
         return found + [(name or "a command", "")]  # after a cd Warden cannot follow
     here = in_full(base)
     if name == "mkdir":
-        for word in _mkdir_operands(line_flow.unwrap_builtin(command)[1:]):
+        for word in _mkdir_operands(words[1:]):
             found += _places_of(name, here, line_writers.FILE, word)
     for inv in invocations:
         parts = _word_paths(inv.args) + ([".venv"] if inv.tool == "uv" else [])
         for part in parts:
             found += _places_of(inv.tool, here, line_writers.TREE, part)
     return found
+
+
+_UNPACKERS = frozenset(("tar", "gtar", "bsdtar"))
+
+
+def _tar_extracts(args: List[str]) -> bool:
+    """Whether a tar's words may extract (``x``, ``--extract``, ``--get``, or no mode Warden
+    finds): its creating, listing and appending modes write only the archive."""
+    if any(word in ("--extract", "--get") for word in args):
+        return True
+    modes = ""
+    for i, word in enumerate(args):
+        if i == 0 and not word.startswith("-"):
+            modes += word  # the old style's bundle: `tar czf o.tgz a.txt`
+        elif word.startswith("-") and not word.startswith("--"):
+            modes += word[1:]
+        elif word in ("--create", "--list", "--append", "--update", "--diff", "--compare"):
+            modes += "c"
+    return "x" in modes or not any(letter in modes for letter in "ctrudA")
 
 
 def _mkdir_operands(args: List[str]) -> List[str]:

@@ -26,10 +26,10 @@ import os
 
 # roots whose names are the opening process's own (fastpath's ``_PROCESS_ROOTS``)
 _PROCESS_ROOTS = ("/proc", "/dev/fd", "/dev/stdin", "/dev/stdout", "/dev/stderr")
-# writers whose places Warden reads from their words but whose work may land anywhere: an
-# archive's members may be links and ``../`` names (``tar x``), so a folder they make is not
-# where their words say
-_ANYWHERE = frozenset(("tar", "gtar", "bsdtar", "unzip", "cpio", "pax", "7z", "7za"))
+# unpackers whose places Warden reads from their words but whose work may land anywhere: an
+# archive's members may be links and ``../`` names, so a folder they make is not where their
+# words say (a tar is told by its mode: ``commands._made_places``)
+_ANYWHERE = frozenset(("unzip", "cpio", "pax", "7z", "7za"))
 
 
 class Unsure(str):

@@ -51,10 +51,12 @@ def _discovered(request, inv, env: Dict[str, str], cwd: str) -> Iterator[str]:
 
 def _uv(request, env: Dict[str, str], cwd: str) -> Iterator[str]:
     from . import uv_config
+    from .request import InstallRequest
 
-    if request is not None:
-        for path, _kind in uv_config.config_files(request, env, cwd):
-            yield path
+    # a command read as installing nothing (`uv pip list`) reads them all the same: every
+    # file uv may read, as no option stops it
+    for path, _kind in uv_config.config_files(request or InstallRequest("uv", "uv"), env, cwd):
+        yield path
     for folder in _upward(cwd):
         yield os.path.join(folder, ".venv")
         yield os.path.join(folder, ".python-version")
