@@ -3339,7 +3339,7 @@ def _refuse_unsure_path_links(program: str, env: Dict[str, str], makers: tuple) 
         if os.path.exists(path) or not os.path.islink(path):
             continue
         reason = dangling.unsure(path)
-        writer = dangling.maker(reason, makers) if reason is not None else ""
+        writer = dangling.maker(reason, makers, on_trust=True) if reason is not None else ""
         if writer:
             folder, name = os.path.split(path)
             what = f"{name} in {folder}, a link on PATH that {program} may run by name,"
@@ -3354,6 +3354,8 @@ def _refuse_unsure_lookup(program: str, search: Optional[str], found: str) -> No
     the shell finds B/pip then and runs evil (red team 57a R57a-1/-2). Old links and new
     alike; a line that makes nothing there runs (a venv's stale ``bin/gone``)."""
     makers = _MAKERS.get()
+    if program in _STARTS_NOTHING:
+        return  # a builtin: the shell looks nothing up
     if search is None:
         search = os.environ.get("PATH", os.defpath)
     from . import dangling

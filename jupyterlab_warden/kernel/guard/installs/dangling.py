@@ -90,18 +90,22 @@ def unsure(path: str):
     return None
 
 
-def maker(reason, places) -> str:
+def maker(reason, places, on_trust: bool = False) -> str:
     """The first writer of ``places`` ((writer, place) pairs: a writer ``/``-suffixed writes
     anything under its place; '' a place Warden cannot tell) that may make what ``reason``
     (``unsure``'s answer) is stuck at: a place at or under it (``mkdir -p m/sub`` makes m), a
     tree over it, a place Warden cannot tell, an unknown program (its code says where it
-    writes), an unpacker. '' none: the name stays unresolved while the line runs."""
+    writes), an unpacker. '' none: the name stays unresolved while the line runs.
+    ``on_trust``: an unknown program's places are taken as its words and folder give them, as
+    the rule for program files written on PATH takes them (red team 23: ``git config ... &&
+    git config ...`` with a stale link in a venv's bin runs), for a name no word of the line
+    names (a program run by name by the line's program)."""
     stuck = reason.stuck
     if not stuck:
         return "a descriptor the line opens"  # any line may open one: no writer needed
     for writer, place in places:
         name = str(writer).rstrip("/")
-        if not place or _anywhere(writer):
+        if not place or (not on_trust and _unknown(writer)) or _unpacker(writer):
             return name or "a writer"
         tree = str(writer).endswith("/")
         for at in {place, os.path.realpath(place)}:
@@ -110,12 +114,15 @@ def maker(reason, places) -> str:
     return ""
 
 
-def _anywhere(writer) -> bool:
-    """A writer whose places are not where its words say: an unknown program's code, a Python
-    with Warden's guard (``commands.CodeWriter``, ``GuardedWriter``: by their class names, so
-    this module does not load the line reading), an unpacker."""
-    if type(writer).__name__ in ("CodeWriter", "GuardedWriter"):
-        return True
+def _unknown(writer) -> bool:
+    """An unknown program or a Python with Warden's guard, whose code says where it writes
+    (``commands.CodeWriter``, ``GuardedWriter``: by their class names, so this module does not
+    load the line reading)."""
+    return type(writer).__name__ in ("CodeWriter", "GuardedWriter")
+
+
+def _unpacker(writer) -> bool:
+    """An unpacker, whose members may be links and ``../`` names."""
     program = str(writer).rstrip("/").split(",")[0].split(" ")[0]
     return os.path.basename(program) in _ANYWHERE
 
