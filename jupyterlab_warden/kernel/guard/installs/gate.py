@@ -1338,7 +1338,7 @@ def _read_requests(inv, env: Dict[str, str], cwd: str) -> list:
 
 
 def _request(inv, env: Dict[str, str], cwd: str):
-    from . import arguments, commands, folders, frontends, local_projects, sources
+    from . import arguments, commands, folders, frontends, local_projects, sources, uv_run_reads
 
     env = dict(env, **inv.env)
     # `cd DIR && pip install -r r.txt` reads DIR/r.txt: every file and upward search from the
@@ -1353,6 +1353,10 @@ def _request(inv, env: Dict[str, str], cwd: str):
         request = frontends.request(inv.tool, inv.args, cwd, env)
     else:
         request = arguments.conda_request(inv.tool, inv.args, cwd, env)
+    if request is None and inv.problem and inv.tool == "uv":
+        # a `uv run` read as installing nothing still installs what its files ask for when it
+        # runs, which an earlier writer on the line may change (R57c-3/-4)
+        request = uv_run_reads.written_request(inv.args, cwd)
     if inv.tool == "uv":
         request = _uv_interpreter(request, inv, env, cwd)
     if request is not None:
