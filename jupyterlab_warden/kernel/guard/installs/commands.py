@@ -115,6 +115,10 @@ class Invocation(NamedTuple):
     # its one-letter flags); () for an installer program. Whether a reading command is the
     # installer's own reads it (``reader_program``: a ``pip/`` in the folder runs instead)
     module_start: tuple = ()
+    # the (writer, place) pairs of the commands before it on its line that may make a name
+    # (``_MAKERS``): what a name it discovers, a link leading nowhere now, is weighed against
+    # (``unsure_names``, red team 57a R57a-3..5, -10)
+    makers: tuple = ()
 
 
 # Programs that never start another program, whatever their arguments: an installer's name
@@ -718,6 +722,8 @@ def _hand_up_writes(line: "_LineState") -> None:
     if outer is not None:
         outer[0].extend(line.placed)
         outer[1].extend(line.linked)
+        if len(outer) > 2:
+            outer[2].extend(line.makers)
 
 
 def _shell_invocations(
@@ -814,6 +820,7 @@ def _shell_invocations(
     starts_read: Dict[int, list] = {}  # the Python starts read in the k-th (R32-2)
     outer_starts = _STARTS_READ.get()  # the enclosing line's command's, when nested
     linked = line.linked  # the places an earlier writer may have made a link at (R23-1)
+    makers = line.makers  # where an earlier command may make a name (``_MAKERS``)
     # the aliases the line defined so far, by name (R37b-4), from its shell's (R38b-1)
     same_shell = _LINE_ALIASES.get()
     aliases: Dict[str, str] = dict(same_shell or {})
@@ -837,6 +844,7 @@ def _shell_invocations(
             # the writes and links of the line so far count in it, and its own in the line
             path_writes = _PATH_WRITES.set(_PATH_WRITES.get() + tuple(placed))
             link_places = _LINK_PLACES.set(_LINK_PLACES.get() + tuple(linked))
+            makers_token = _MAKERS.set(_MAKERS.get() + tuple(makers))
             inner_writes = _INNER_WRITES.set(None)  # handed below, as sub.placed
             try:
                 with start_folder(sub_folder):
@@ -844,9 +852,11 @@ def _shell_invocations(
             finally:
                 _PATH_WRITES.reset(path_writes)
                 _LINK_PLACES.reset(link_places)
+                _MAKERS.reset(makers_token)
                 _INNER_WRITES.reset(inner_writes)
             placed.extend(sub.placed)
             linked.extend(sub.linked)
+            makers.extend(sub.makers)
             if sub_found and int(inside) in processes:
                 raise Unreadable(_IN_PROCESS_SUBSTITUTION)
             if sub_found:
@@ -880,7 +890,8 @@ def _shell_invocations(
             command = shell_values.keyword_words(command)  # `set -k`: NAME=v words anywhere
         _refuse_expansion(command, mentions_installer)
         line.refuse_unknown_path(command, functions)
-        inner: Tuple[list, list] = ([], [])  # the writes of the lines the command runs as text
+        # the writes of the lines the command runs as text, their link places, their makers
+        inner: Tuple[list, list, list] = ([], [], [])
         inner_writes = _INNER_WRITES.set(inner)
         try:
             _refuse_kept_text(command, depth)
@@ -915,6 +926,10 @@ def _shell_invocations(
         line_writer = _LINE_WRITER.set((before, own_output))
         path_writes = _PATH_WRITES.set(_PATH_WRITES.get() + tuple(placed))
         link_places = _LINK_PLACES.set(_LINK_PLACES.get() + tuple(linked))
+        # the commands that may run before or while it (a loop's next round, the background)
+        # may make a name anywhere: not placed yet, read in text order
+        makers_now = _MAKERS.get() + tuple(makers) + _makers_alongside(commands, k, places)
+        makers_token = _MAKERS.set(makers_now)
         starts_read[k], guarded_starts = [], []
         starts_token = _STARTS_READ.set(starts_read[k])
         guarded_token = _GUARDED_STARTS.set(guarded_starts)
@@ -931,6 +946,7 @@ def _shell_invocations(
             _LINE_WRITER.reset(line_writer)
             _PATH_WRITES.reset(path_writes)
             _LINK_PLACES.reset(link_places)
+            _MAKERS.reset(makers_token)
             _STARTS_READ.reset(starts_token)
             _GUARDED_STARTS.reset(guarded_token)
             _INNER_WRITES.reset(inner_writes)
@@ -943,6 +959,7 @@ def _shell_invocations(
                         inv,
                         inv._replace(
                             cwd=os.path.join(folder or "", inv.cwd),
+                            makers=makers_now,
                             problem=inv.problem
                             or line.problem(
                                 inv.tool, why, folder, line.unresolved_value(command, inv.env)
@@ -1000,6 +1017,14 @@ def _shell_invocations(
                 line.shell_changed = line.shell_changed or program
             writers.append(k)
             line.wrote = True
+        with start_folder(folder):
+            # a program may run by name what a new link on its PATH, leading nowhere for now,
+            # leads to (tar runs gzip): weighed against what the line made before it. Not a
+            # Python keeping Warden's guard: its guard decides its own starts when it makes them
+            first = next((w for w in command if not _ASSIGNMENT_WORD.match(w)), "")
+            if not (first and first in guarded_starts):
+                _refuse_unsure_path_links(program, line.start_env(), makers_now)
+            makers.extend(_made_places(program, command, invocations, wrote_by.get(k), inner[2]))
     # red team 32 R32-2: a Python start runs alongside or after the writers ``_later_writers``
     # finds (its pipeline, a later background command, its loop's next round, a function
     # body's caller), which the reading in text order placed after it
@@ -1665,6 +1690,8 @@ class _LineState:
         # line a command substitution's inside runs in (red team 23)
         self.placed: list = []
         self.linked: list = []
+        # where its commands may make a name (``_made_places``: mkdir's too), for ``dangling``
+        self.makers: list = []
         # the names the line assigned a value holding an expansion Warden does not resolve
         # (`OUT=${HOME}/data`, `export N=$(nproc)`): their value is unknown to a later reading
         self.unresolved_values: Set[str] = set()
@@ -2837,6 +2864,7 @@ def _named_file(program: str, name: str, env: Dict[str, str]) -> Tuple[str, str]
         # pip install ...`) runs its target, and an inert program's words pass as data (red
         # team 9 R9-10)
         path = _which(program, env.get("PATH"))
+        _refuse_unsure_lookup(program, env.get("PATH"), path)
         if not path:
             return name, ""
     else:
@@ -3083,6 +3111,11 @@ _PATH_WRITES: ContextVar[tuple] = ContextVar("warden_path_writes", default=())
 # The places an earlier writer on the line may have made a link at (red team 23 R23-1), as
 # ``_PATH_WRITES`` (its outer lines' included): each a path, a link there or anything under it.
 _LINK_PLACES: ContextVar[tuple] = ContextVar("warden_link_places", default=())
+# Where the commands before the one being read may make a name (red team 57a R57a-1..5, -10):
+# ``_PATH_WRITES``' places and those of the commands read as writing nothing that still make
+# folders (``mkdir m``, ``uv venv m``: ``_made_places``), (writer, '') for one that may run
+# before or while it anywhere. A name leading nowhere now (``dangling``) is weighed against them.
+_MAKERS: ContextVar[tuple] = ContextVar("warden_makers", default=())
 # Builtins that look no program up on PATH: a command of these starts nothing a write finds
 _STARTS_NOTHING = frozenset(
     (":", "[", "test", "true", "false", "echo", "printf", "cd", "pwd", "export", "set",
@@ -3199,6 +3232,151 @@ def _write_places(
     # a link's own place (a writer's place Warden cannot tell is refused as such already)
     links = [_places_of(writer, here, kind, part)[0][1] for kind, part in made]
     return found, [place for place in links if place]
+
+
+def _made_places(
+    program: str, command: List[str], invocations: List[Invocation], wrote, inner: list
+) -> list:
+    """Where a command may make a name (``_MAKERS``), read where it runs (``start_folder``):
+    its write places (``wrote``, when it writes), its inner lines' makers, and what the line
+    reading counts as writing nothing yet makes: ``mkdir``'s operands (``-p``: their folders
+    too, which a place under the name covers), an install's own folders (its words' paths and,
+    for uv, ``.venv``: ``uv venv m``, ``uv sync``)."""
+    found = list(wrote or ()) + list(inner)
+    name = os.path.basename(program or "")
+    words = line_flow.unwrap_builtin(command)
+    if name in _UNPACKERS and _tar_extracts(words[1:]):
+        # an archive's members may be links and ``../`` names: not where its words say
+        return found + [(name, "")]
+    if name != "mkdir" and not invocations:
+        return found
+    base = current_folder()
+    if base is None:
+        return found + [(name or "a command", "")]  # after a cd Warden cannot follow
+    here = in_full(base)
+    if name == "mkdir":
+        for word in _mkdir_operands(words[1:]):
+            found += _places_of(name, here, line_writers.FILE, word)
+    for inv in invocations:
+        parts = _word_paths(inv.args) + ([".venv"] if inv.tool == "uv" else [])
+        for part in parts:
+            found += _places_of(inv.tool, here, line_writers.TREE, part)
+    return found
+
+
+_UNPACKERS = frozenset(("tar", "gtar", "bsdtar"))
+
+
+def _tar_extracts(args: List[str]) -> bool:
+    """Whether a tar's words may extract (``x``, ``--extract``, ``--get``, or no mode Warden
+    finds): its creating, listing and appending modes write only the archive."""
+    if any(word in ("--extract", "--get") for word in args):
+        return True
+    modes = ""
+    for i, word in enumerate(args):
+        if i == 0 and not word.startswith("-"):
+            modes += word  # the old style's bundle: `tar czf o.tgz a.txt`
+        elif word.startswith("-") and not word.startswith("--"):
+            modes += word[1:]
+        elif word in ("--create", "--list", "--append", "--update", "--diff", "--compare"):
+            modes += "c"
+    return "x" in modes or not any(letter in modes for letter in "ctrudA")
+
+
+def _mkdir_operands(args: List[str]) -> List[str]:
+    """The folders ``mkdir ARGS`` makes (its options: -p, -v, -m MODE, -Z, --long ones)."""
+    operands, options, i = [], True, 0
+    while i < len(args):
+        word = args[i]
+        if options and word == "--":
+            options = False
+        elif options and word.startswith("-") and word != "-":
+            if word in ("-m", "--mode", "--context") or (
+                not word.startswith("--") and word.endswith("m") and "m" not in word[1:-1]
+            ):
+                i += 1  # its value is the next word
+        else:
+            operands.append(word)
+        i += 1
+    return operands
+
+
+def _makers_alongside(commands, k: int, places) -> tuple:
+    """(writer, '') when a command of the line may run before or while the k-th one that
+    the text puts after it (``_later_writers``' rule, mkdir counted: it makes folders)."""
+    background = commands[k][2] == "&"
+    alongside = background or commands[k][2] in _CONCURRENT
+    loop, in_function = places[k].loop, places[k].in_function
+    for j in range(k + 1, len(commands)):
+        words, writes, after = commands[j][:3]
+        if alongside or in_function or (loop is not None and places[j].loop == loop):
+            program = os.path.basename(
+                next((w for w in words if not _ASSIGNMENT_WORD.match(w)), "")
+            )
+            if writes or program == "mkdir" or program not in _NO_WRITE:
+                return ((f"{program or 'a redirection'}, which may run before it", ""),)
+        alongside = background or (alongside and after in _CONCURRENT)
+    return ()
+
+
+def _refuse_unsure_path_links(program: str, env: Dict[str, str], makers: tuple) -> None:
+    """A link written since the kernel started in a folder of the command's PATH that leads
+    nowhere now (``dangling``: ``bin/gzip -> ../m/../x.pl``), where a command of the line up
+    to this one may make what its resolution stops at (``mkdir m && tar czf o.tgz a.txt``):
+    the command may run it by name (tar runs gzip, red team 18), and it runs what Warden
+    never read (red team 57a R57a-1/-2). An old link is the lookup's own rule
+    (``_refuse_unsure_lookup``): only the names the line runs."""
+    name = os.path.basename(program)
+    if not makers or not name or name in _STARTS_NOTHING or name in INERT_PROGRAMS:
+        return  # runs no program by name
+    from . import dangling, path_programs
+
+    search = env.get("PATH") or startup_modules_value("PATH") or os.defpath
+    base = current_folder()
+    if base is None and any(not f.startswith("/") for f in search.split(os.pathsep)):
+        return  # `_refuse_path_programs` refuses a relative folder where none is told
+    for path in path_programs.new_programs(search, in_full(base) if base else os.getcwd()):
+        if os.path.exists(path) or not os.path.islink(path):
+            continue
+        reason = dangling.unsure(path)
+        writer = dangling.maker(reason, makers, on_trust=True) if reason is not None else ""
+        if writer:
+            folder, name = os.path.split(path)
+            what = f"{name} in {folder}, a link on PATH that {program} may run by name,"
+            raise Unreadable(dangling.refusal(reason, writer, what))
+
+
+def _refuse_unsure_lookup(program: str, search: Optional[str], found: str) -> None:
+    """A bare program name looked up on PATH passes over a folder whose entry of that name
+    is a link leading nowhere now (``dangling``: ``B/pip -> ../m/../evil``, the kernel's
+    resolution stops at the missing m) to a later folder's file (``found``; '' none): when a
+    command before it on the line may make what the link is stuck at (``mkdir m && pip ...``),
+    the shell finds B/pip then and runs evil (red team 57a R57a-1/-2). Old links and new
+    alike; a line that makes nothing there runs (a venv's stale ``bin/gone``)."""
+    makers = _MAKERS.get()
+    if program in _STARTS_NOTHING:
+        return  # a builtin: the shell looks nothing up
+    if search is None:
+        search = os.environ.get("PATH", os.defpath)
+    from . import dangling
+
+    for folder in search.split(os.pathsep):
+        try:
+            folder = _placed(folder or ".", False)
+        except Unreadable:
+            return  # `_which` refused it already
+        candidate = os.path.join(folder, program)
+        if candidate == found:
+            return
+        if not os.path.islink(candidate):
+            continue
+        reason = dangling.unsure(candidate)
+        if reason is None:
+            continue
+        writer = dangling.maker(reason, makers)
+        if writer:
+            what = f"the program {program}, looked up on PATH,"
+            raise Unreadable(dangling.refusal(reason, writer, what))
 
 
 def _drops_its_guard(program: str, args: List[str]) -> bool:
@@ -3999,8 +4177,8 @@ def _link_names(path: str) -> List[str]:
     its resolution passes through (re-pointing one moves everything after it), by its real
     folder, and the real path it ends at, which need not exist (a dangling link: the file a
     writer may make). Resolved as the kernel does, links and ``..`` in order."""
-    links, end = link_walk.walk(path)
-    return links + [end]
+    found = link_walk.walk(path)
+    return found.links + [found.end]
 
 
 def _links_out(

@@ -1375,6 +1375,22 @@ def _request(inv, env: Dict[str, str], cwd: str):
             sources.add_implicit_sources(request, env, inv.program, cwd)
             request.sources, request.requirements = [], []
             request = request if request.problems else None
+    return _unsure_names(request, inv, env, cwd)
+
+
+def _unsure_names(request, inv, env: Dict[str, str], cwd: str):
+    """A name the installer discovers (its config files, ``.venv``) that leads nowhere now but
+    that an earlier command of the line may make resolve, or that is reached through /proc or
+    /dev/fd (``unsure_names``, red team 57a R57a-3..5, -10): refused."""
+    from . import unsure_names
+    from .request import InstallRequest
+
+    problem = unsure_names.problem(request, inv, env, cwd)
+    if problem:
+        # a command that installs nothing (`uv pip list`) still reads them: uv runs the
+        # Python a config names to query it
+        request = request or InstallRequest(inv.tool, inv.tool)
+        request.problems.append(problem)
     return request
 
 
