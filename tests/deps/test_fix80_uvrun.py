@@ -139,6 +139,67 @@ def test_a_project_asking_for_nothing_now_is_weighed(kernel):
     assert "pyproject.toml" in refused, refused
 
 
+# -- R57c-1/-2: a link leading nowhere until an earlier `mkdir m` on the line ----------------------
+
+
+def _linked(kernel, name: str, target: str, text: str, mode: int = 0o644) -> None:
+    """``name -> m/../target`` (``target`` holding ``text``), m missing: the kernel's
+    resolution stops at m while Warden reads the line."""
+    work = kernel.work
+    for gone in ("ran", name, "m"):
+        path = work / gone
+        path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink(missing_ok=True)
+    (work / target).write_text(text)
+    (work / target).chmod(mode)
+    (work / name).symlink_to(f"m/../{target}")
+
+
+def _proves_linked(kernel, line: str, make) -> str:
+    """Without Warden the line installs (the link resolves once mkdir made m); with Warden
+    nothing is fetched or installed and the line is refused: the refusal."""
+    make()
+    kernel.reset()
+    plain = kernel.cell(_cell(line), launched=False)
+    assert plain["refused"] is None and kernel.index.requests, plain
+    assert (kernel.work / "ran").exists() or kernel.installed(), plain
+    make()
+    kernel.reset()
+    guarded = kernel.cell(_cell(line), launched=True)
+    fetched = list(kernel.index.requests)
+    assert not fetched and not (kernel.work / "ran").exists(), ("ran under Warden", guarded)
+    assert not kernel.installed(), guarded
+    assert guarded["refused"] and "(mkdir)" in guarded["refused"], guarded
+    return guarded["refused"]
+
+
+def test_a_script_linked_through_a_folder_the_line_makes_is_refused(kernel):
+    """R57c-1: ``s.py -> m/../real.py``: "no script" while Warden reads the line."""
+    script = SCRIPT.replace("INDEX", kernel.index.simple)
+    _proves_linked(
+        kernel, f"mkdir m; {RUN_SCRIPT}", lambda: _linked(kernel, "s.py", "real.py", script)
+    )
+
+
+def _installer_script(kernel) -> str:
+    return "#!/bin/sh\n" + kernel.uv_install() + "\n"
+
+
+@pytest.mark.parametrize("run", ["./x", _uv_run("--no-project", "./x")])
+def test_a_program_linked_through_a_folder_the_line_makes_is_refused(kernel, run):
+    """R57c-2: ``x -> m/../real.sh`` (an installer): "no program" while Warden reads the line,
+    run by path directly or by ``uv run``."""
+    make = lambda: _linked(kernel, "x", "real.sh", _installer_script(kernel), 0o755)  # noqa: E731
+    _proves_linked(kernel, f"mkdir m && {run}", make)
+
+
+def test_a_link_leading_nowhere_with_nothing_making_it_runs_as_before(kernel):
+    """No command of the line makes m: uv finds no script (its own error), nothing refused."""
+    _linked(kernel, "s.py", "real.py", SCRIPT.replace("INDEX", kernel.index.simple))
+    kernel.reset()
+    guarded = kernel.cell(_cell(f"echo start; {RUN_SCRIPT}"), launched=True)
+    assert guarded["refused"] is None and not kernel.index.requests, guarded
+
+
 # -- the ordinary lines next to them --------------------------------------------------------------
 
 

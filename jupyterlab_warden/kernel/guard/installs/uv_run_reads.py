@@ -93,3 +93,21 @@ def written_request(args: List[str], cwd: str):
         "line may write them, whatever they ask for when Warden reads the line"
     )
     return request
+
+
+def unsure_problem(args: List[str], cwd: str, makers: tuple) -> str:
+    """Why a file ``uv run`` installs from may be another when it runs ('' none): a link
+    leading nowhere now (``dangling``: ``s.py -> m/../real.py``, read as "no script"), which a
+    command before it on the line (``makers``: ``mkdir m``) may make resolve (red team 57c
+    R57c-1). The program it runs by path is the line reading's (``commands._named_file``)."""
+    from . import dangling
+
+    for name in uv_files(args, cwd):
+        path = os.path.join(cwd, name)
+        if os.path.exists(path) and not os.path.islink(path):
+            continue  # a file, no link on its way to re-point: the earlier-writer rule's
+        reason = dangling.unsure(path)
+        writer = dangling.maker(reason, makers) if reason is not None else ""
+        if writer:
+            return dangling.refusal(reason, writer, f"a file uv run installs from ({name})")
+    return ""
