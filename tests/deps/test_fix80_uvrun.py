@@ -154,7 +154,7 @@ def _linked(kernel, name: str, target: str, text: str, mode: int = 0o644) -> Non
     (work / name).symlink_to(f"m/../{target}")
 
 
-def _proves_linked(kernel, line: str, make) -> str:
+def _proves_linked(kernel, line: str, make, writer: bool = True) -> str:
     """Without Warden the line installs (the link resolves once mkdir made m); with Warden
     nothing is fetched or installed and the line is refused: the refusal."""
     make()
@@ -168,7 +168,8 @@ def _proves_linked(kernel, line: str, make) -> str:
     fetched = list(kernel.index.requests)
     assert not fetched and not (kernel.work / "ran").exists(), ("ran under Warden", guarded)
     assert not kernel.installed(), guarded
-    assert guarded["refused"] and "(mkdir)" in guarded["refused"], guarded
+    assert guarded["refused"], guarded
+    assert "(mkdir)" in guarded["refused"] or not writer, guarded
     return guarded["refused"]
 
 
@@ -190,6 +191,21 @@ def test_a_program_linked_through_a_folder_the_line_makes_is_refused(kernel, run
     run by path directly or by ``uv run``."""
     make = lambda: _linked(kernel, "x", "real.sh", _installer_script(kernel), 0o755)  # noqa: E731
     _proves_linked(kernel, f"mkdir m && {run}", make)
+
+
+def test_a_script_whose_interpreter_leads_nowhere_until_mkdir_is_refused(kernel):
+    """R57c-2: ``x`` is a file whose ``#!`` names ``WORK/m/../inst.sh`` (an installer script),
+    m missing: "exec fails" while Warden reads the line; after ``mkdir m`` the kernel runs it.
+    The interpreter is read as a program named by path (``commands._refuse_unsure_named``)."""
+
+    def make():
+        _linked(kernel, "y", "inst.sh", _installer_script(kernel), 0o755)
+        (kernel.work / "y").unlink()
+        (kernel.work / "x").write_text(f"#!{kernel.work}/m/../inst.sh\n")
+        (kernel.work / "x").chmod(0o755)
+
+    refused = _proves_linked(kernel, "mkdir m && ./x", make, writer=False)
+    assert "named by path" in refused, refused
 
 
 def test_a_link_leading_nowhere_with_nothing_making_it_runs_as_before(kernel):
