@@ -2870,6 +2870,7 @@ def _named_file(program: str, name: str, env: Dict[str, str]) -> Tuple[str, str]
     else:
         path = _placed(program)
         _refuse_written_program(program, path)
+        _refuse_unsure_named(program, path)
     _refuse_process_program(program, path)
     if not os.path.islink(path):
         return name, path
@@ -3344,6 +3345,21 @@ def _refuse_unsure_path_links(program: str, env: Dict[str, str], makers: tuple) 
             folder, name = os.path.split(path)
             what = f"{name} in {folder}, a link on PATH that {program} may run by name,"
             raise Unreadable(dangling.refusal(reason, writer, what))
+
+
+def _refuse_unsure_named(program: str, path: str) -> None:
+    """A program named by its path (``./x``, ``uv run ./x``) through a link leading nowhere
+    now (``dangling``: ``x -> m/../real.sh``): the kernel reads "no file" and nothing runs,
+    but a command before it on the line that may make what the link is stuck at (``mkdir m``)
+    makes it run ``real.sh``, which Warden never read (red team 57c R57c-2)."""
+    if os.path.exists(path) and not os.path.islink(path):
+        return  # the common program: a file, no link to re-point
+    from . import dangling
+
+    reason = dangling.unsure(path)
+    writer = dangling.maker(reason, _MAKERS.get()) if reason is not None else ""
+    if writer:
+        raise Unreadable(dangling.refusal(reason, writer, f"the program {program}, named by path,"))
 
 
 def _refuse_unsure_lookup(program: str, search: Optional[str], found: str) -> None:

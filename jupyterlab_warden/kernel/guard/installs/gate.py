@@ -1338,7 +1338,8 @@ def _read_requests(inv, env: Dict[str, str], cwd: str) -> list:
 
 
 def _request(inv, env: Dict[str, str], cwd: str):
-    from . import arguments, commands, folders, frontends, local_projects, sources
+    from . import arguments, commands, folders, frontends, local_projects, sources, uv_run_reads
+    from .request import InstallRequest
 
     env = dict(env, **inv.env)
     # `cd DIR && pip install -r r.txt` reads DIR/r.txt: every file and upward search from the
@@ -1353,6 +1354,14 @@ def _request(inv, env: Dict[str, str], cwd: str):
         request = frontends.request(inv.tool, inv.args, cwd, env)
     else:
         request = arguments.conda_request(inv.tool, inv.args, cwd, env)
+    if request is None and inv.problem and inv.tool == "uv":
+        # a `uv run` read as installing nothing still installs what its files ask for when it
+        # runs, which an earlier writer on the line may change (R57c-3/-4)
+        request = uv_run_reads.written_request(inv.args, cwd)
+    unsure = uv_run_reads.unsure_problem(inv.args, cwd, inv.makers) if inv.tool == "uv" else ""
+    if unsure:  # its script a link leading nowhere until the line makes a folder (R57c-1)
+        request = request or InstallRequest("uv", "uv run")
+        request.problems.append(unsure)
     if inv.tool == "uv":
         request = _uv_interpreter(request, inv, env, cwd)
     if request is not None:
