@@ -284,7 +284,7 @@ def guarded_start_holder(folders: List[str], sites: Iterable[str]) -> Optional[s
     names = set(start_names(sites))
     names -= {"sitecustomize", "usercustomize"}
     names -= set(BOOT_SYS.builtin_module_names)  # R57b-5: never looked up on sys.path
-    own = {os.path.abspath(f) for f in sites} & _own_sites()
+    own = {os.path.realpath(f) for f in sites} & _own_sites()
     for folder, held in placed_names(folders, names, own):
         found = _listed_holder(folder, held) if held else None
         if found:
@@ -293,10 +293,11 @@ def guarded_start_holder(folders: List[str], sites: Iterable[str]) -> Optional[s
 
 
 def _own_sites() -> Set[str]:
-    """The kernel's own site folders, as its start found them (``OWN``'s)."""
+    """The kernel's own site folders, as its start found them (``OWN``'s), by their real
+    paths (a venv's ``lib64`` is a link to its ``lib``)."""
     from .own_python import OWN
 
-    return {os.path.abspath(f) for f in [*OWN.site_packages, OWN.user_site] if f}
+    return {os.path.realpath(f) for f in [*OWN.site_packages, OWN.user_site] if f}
 
 
 def placed_names(
@@ -307,7 +308,8 @@ def placed_names(
     for, as Python finds them: none in the standard library's own folders (they hold the
     library's modules, whose changes ``start_files`` checks); past the library, only names no
     standard module has (one cannot be reached past it), and none in the ``own_sites`` (they
-    hold what ``site`` finds there anyway, its ``.pth`` files checked as the start's). Shared
+    hold what ``site`` finds there anyway, its ``.pth`` files checked as the start's; real
+    paths, ``_own_sites``). Shared
     by ``guard_shadowed`` (a change of the kernel's PYTHONPATH) and ``guarded_start_holder``
     (red team 57b R57b-3: a cell handing ``sys.path`` on as PYTHONPATH was refused for the
     library's own ``__future__.py``)."""
@@ -322,7 +324,7 @@ def placed_names(
         if at in stdlib:
             past_library = past_library or at == library
             yield place, set()
-        elif past_library and at in own_sites:
+        elif past_library and os.path.realpath(at) in own_sites:
             yield place, set()
         else:
             yield place, late if past_library else early
