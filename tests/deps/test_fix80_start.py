@@ -212,6 +212,14 @@ def test_the_library_and_site_folders_hold_their_own_names_only_in_place(tmp_pat
     assert startup_modules.guarded_start_holder([str(other), *stdlib], sites) == str(
         other / "os.py"
     )
+    # an extension module of lib-dynload (the guard's boot loads _json) is found only there:
+    # a folder between the library and lib-dynload stands in for it
+    zipped, library, dynload = stdlib
+    (other / "_json.py").write_text("")
+    if "_json" in startup_modules.start_names(sites) and os.path.isdir(dynload):
+        between = startup_modules.guarded_start_holder([library, str(other), dynload], sites)
+        assert between == str(other / "_json.py")
+        assert startup_modules.guarded_start_holder([library, dynload, str(other)], sites) is None
     (other / "_distutils_hack.py").write_text("")
     if "_distutils_hack" in startup_modules.start_names(sites):
         found = startup_modules.guarded_start_holder([*stdlib, str(other)], sites)

@@ -16,8 +16,8 @@ module is), and what the ``.pth`` import lines run (each line is code: read by i
 tree, ``pth_line_roots``): a
 standard module whose function the line calls counts by the imports of the functions that
 run (``pth_calls``: setuptools' ``os.environ.get`` is not ``os.popen``, red team 57b R57b-4),
-those by their module level; a site module the line imports (``_distutils_hack``, an editable finder)
-by its name and every import line of it (its functions may run), its non-standard
+those by their module level; a site module the line imports (``_distutils_hack``, an
+editable finder) by its name and every import line of it (its functions may run), its non-standard
 module-level imports followed the same way. What cannot be read fails closed: a
 standard source that does not parse counts by all its import lines (``stdlib_reach``); a
 ``.pth`` line that does not parse, runs code it builds (``exec``), imports a computed name,

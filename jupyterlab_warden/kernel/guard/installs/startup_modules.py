@@ -316,13 +316,16 @@ def placed_names(
     from .own_python import OWN
 
     stdlib = {os.path.abspath(f) for f in stdlib_folders()}
-    library = os.path.abspath(stdlib_folders()[1])
+    # past the library once every library folder there is was passed: an extension module
+    # (lib-dynload's ``select``) is found only in its own folder
+    unpassed = {f for f in stdlib if os.path.exists(f)}
     late = {name for name in early if name not in OWN.stdlib_module_names}
     past_library = False
     for place in places:
         at = os.path.abspath(place)
         if at in stdlib:
-            past_library = past_library or at == library
+            unpassed.discard(at)
+            past_library = past_library or not unpassed
             yield place, set()
         elif past_library and os.path.realpath(at) in own_sites:
             yield place, set()
