@@ -100,13 +100,23 @@ def _folder_after(line: str, tmp_path) -> str:
     ],
 )
 def test_a_cd_to_no_folder_under_cdable_vars_leaves_the_folder_unknown(line, tmp_path):
-    if line.startswith("bash"):
-        with commands.start_folder(str(tmp_path)):
-            found = commands.shell_invocations(line + " && uv pip install x'")
-        problem = found[0].problem
-    else:
-        problem = _folder_after(line, tmp_path)
-    assert "folder Warden cannot tell" in problem or "earlier command" in problem, problem
+    try:
+        if line.startswith("bash"):
+            with commands.start_folder(str(tmp_path)):
+                found = commands.shell_invocations(line + " && uv pip install x'")
+            problem = found[0].problem
+        else:
+            problem = _folder_after(line, tmp_path)
+    except commands.Unreadable as exc:
+        # after a writer (`eval`), uv's named Pythons are read where uv runs: unknown, the
+        # line is refused whole (red team 57b R57b-1), not read in the kernel's folder
+        problem = str(exc)
+        assert "cannot follow left unknown" in problem, problem
+    assert (
+        "folder Warden cannot tell" in problem
+        or "earlier command" in problem
+        or "cannot follow left unknown" in problem
+    ), problem
 
 
 def test_a_cd_to_a_folder_there_under_cdable_vars_is_followed(tmp_path):

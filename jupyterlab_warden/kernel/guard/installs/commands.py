@@ -3689,8 +3689,10 @@ def _unguarded_pythonpath_folder(folders: List[str], env: Dict[str, str]) -> str
     (``start_writes._pythonpath_folder``, red team 34 R34-6)."""
     words = env.get("PYTHONPATH", "").split(os.pathsep)
     words += env.get(DEFERRED_PYTHONPATH_ENV, "").split(os.pathsep)
-    base = _start_folder_or_cwd()
-    own = {os.path.realpath(os.path.join(base, w)) for w in words if w}
+    own = {os.path.realpath(w) for w in words if os.path.isabs(w)}
+    if any(w and not os.path.isabs(w) for w in words):  # asked only then (R57b-1)
+        base = _start_folder_or_cwd()
+        own |= {os.path.realpath(os.path.join(base, w)) for w in words if w}
     for folder in folders:
         if os.path.realpath(folder) not in own:
             return folder
@@ -3880,7 +3882,8 @@ def _refuse_program_places_written(where: str, written: tuple) -> None:
     folder holds the venv in R32-6's layout: `python prep.py && python train.py` runs)."""
     from . import start_files
 
-    where = os.path.join(_start_folder_or_cwd(), where)  # a relative program: where it starts
+    if not os.path.isabs(where):  # a relative program: where it starts
+        where = os.path.join(_start_folder_or_cwd(), where)
     files = start_files.program_places(where)
     by_name = {os.path.realpath(f) for f in files} | set(files)
     pth_folders = set(start_files.pth_config_folders(where))
@@ -3941,7 +3944,7 @@ def _refuse_installer_starts(invocations: List[Invocation]) -> None:
         _refuse_pyenv_hooks(program, env)
         if inv.tool != "uv" or not _PATH_WRITES.get() or UNLAUNCHED.get():
             continue
-        cwd = os.path.join(_start_folder_or_cwd(), inv.cwd)
+        cwd = inv.cwd if os.path.isabs(inv.cwd) else os.path.join(_start_folder_or_cwd(), inv.cwd)
         for path in uv_inputs.named_interpreters(inv.args, env, cwd):
             try:
                 _refuse_start_places_written(path, {"I"}, env)
@@ -6351,16 +6354,17 @@ def _guardless_start(
             f"the Python's options use a shell expansion ({_construct(expanded[0])}) Warden "
             "cannot resolve: whether the child keeps Warden's guard depends on it"
         )
+    program = _start_interpreter(argv[0], env)  # where the start finds it (R57b-1)
     if not UNLAUNCHED.get():
-        _refuse_start_places_written(interpreter(argv[0], env), flags, env)
+        _refuse_start_places_written(program, flags, env)
     dropped = sorted(flags & _GUARD_DROPPING)
     by_env = _guard_dropped_by_env(env)
-    old = "" if guardless.hosts_guard(interpreter(argv[0], env), env) else argv[0]
+    old = "" if guardless.hosts_guard(program, env) else argv[0]
     # R13-7: an -X option Warden does not know to be harmless (pycache_prefix: the guard's own
     # sitecustomize from a cell's .pyc) leaves the child without the guard Warden counts on
     x_option = startup_modules.unknown_x_option(options)
     if not (dropped or by_env or old or x_option):
-        _guarded_start_modules(options, flags, env, interpreter(argv[0], env))
+        _guarded_start_modules(options, flags, env, program)
         guarded_starts = _GUARDED_STARTS.get()
         if guarded_starts is not None and not UNLAUNCHED.get():
             guarded_starts.append(argv[0])
@@ -6382,7 +6386,7 @@ def _guardless_start(
     # read as any script (red team 29a R29a-8: the cell's own -I start of the real runner,
     # PEP517_BUILD_BACKEND naming its module, ran that module unread)
     if not words_only:
-        _guardless_start_modules(options, flags, env, why, interpreter(argv[0], env))
+        _guardless_start_modules(options, flags, env, why, program)
     named = guardless.import_variable(env, startup_modules.inherited)
     if named and not words_only:  # R17-2
         raise Unreadable(
@@ -6412,7 +6416,7 @@ def _read_guardless_start(argv: List[str], env: Dict[str, str], start: _Guardles
     imports = _LocalImports(
         lambda: guardless.import_folders(mode, target, flags, env, _working_folder(why)),
         _never_checks_pycs(options),
-        lambda: guardless._site_path(interpreter(argv[0], env), _working_folder(why), env),
+        lambda: guardless._site_path(_start_interpreter(argv[0], env), _working_folder(why), env),
         guardless.loaded_at_start(flags),
     )
     if mode == "c":
@@ -6426,7 +6430,7 @@ def _read_guardless_start(argv: List[str], env: Dict[str, str], start: _Guardles
         if module.split(".")[0] in _CALLER_READS:
             _refuse_installer_module(module, start, env)
             return
-        where = interpreter(argv[0], env)
+        where = _start_interpreter(argv[0], env)
         never_check = _never_checks_pycs(options)
         files, problem = guardless.module_files(
             module, flags, env, where, _working_folder(why), never_check, tuple(args)
@@ -6640,8 +6644,30 @@ def _refuse_foreign_home(where: Optional[str]) -> None:
 
 
 def _start_folder_or_cwd() -> str:
+    """The folder the start being read runs in, named in full: what its relative PYTHONPATH
+    words (an empty one too), HOME, PYTHONUSERBASE and program are found from. Unreadable when
+    an earlier ``cd`` Warden cannot follow left it unknown (red team 57b R57b-1: after `(cd sub;
+    ...)`, `cd $D`, `pushd`, they were read from the kernel's folder while the child found
+    sub/rel/encodings); callers ask only when a path needs it."""
     folder = _START_FOLDER.get()
+    if folder is None:
+        raise Unreadable(
+            "a Python started here finds a relative path (a PYTHONPATH word, HOME, "
+            "PYTHONUSERBASE or its program) from the folder it starts in, which an earlier "
+            "`cd` Warden cannot follow left unknown, and what it imports from there before "
+            "Warden's guard is unread: cd to a folder written out, or use full paths"
+        )
     return in_full(folder)
+
+
+def _start_interpreter(program: str, env: Dict[str, str]) -> Optional[str]:
+    """``interpreter``, a relative result (``./v/bin/python``, a relative PATH folder's) named
+    from the folder the start runs in (R57b-1: after a followed `cd sub && ./v/bin/python`,
+    its venv's ``.pth`` files were read in the kernel's folder)."""
+    found = interpreter(program, env)
+    if found and not os.path.isabs(found):
+        found = os.path.join(_start_folder_or_cwd(), found)
+    return found
 
 
 def _guardless_start_modules(

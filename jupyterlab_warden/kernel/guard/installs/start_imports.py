@@ -14,9 +14,10 @@ MODULE level of each (``import``/``from`` statements outside function bodies: in
 what ``site`` calls itself before ``sitecustomize`` (``SITE_RUNS``, read as a line's called
 module is), and what the ``.pth`` import lines run (each line is code: read by its syntax
 tree, ``pth_line_roots``): a
-standard module whose function the line calls counts by every import of its file, those by
-their module level; a site module the line imports (``_distutils_hack``, an editable finder)
-by its name and every import line of it (its functions may run), its non-standard
+standard module whose function the line calls counts by the imports of the functions that
+run (``pth_calls``: setuptools' ``os.environ.get`` is not ``os.popen``, red team 57b R57b-4),
+those by their module level; a site module the line imports (``_distutils_hack``, an
+editable finder) by its name and every import line of it (its functions may run), its non-standard
 module-level imports followed the same way. What cannot be read fails closed: a
 standard source that does not parse counts by all its import lines (``stdlib_reach``); a
 ``.pth`` line that does not parse, runs code it builds (``exec``), imports a computed name,
@@ -34,7 +35,7 @@ import functools
 import os
 from typing import FrozenSet, Iterable, List, Optional, Set, Tuple
 
-from . import stdlib_reach
+from . import pth_calls, stdlib_reach
 from .start_names import GUARD_BOOT, STDLIB_START
 
 # the standard modules whose FUNCTIONS ``site`` calls before ``sitecustomize`` (3.8-3.13;
@@ -188,14 +189,15 @@ def start_roots() -> FrozenSet[str]:
     return frozenset(roots)
 
 
-def pth_line_roots(line: str) -> Tuple[FrozenSet[str], FrozenSet[str], bool]:
+def pth_line_roots(line: str) -> Tuple[FrozenSet[str], FrozenSet[pth_calls.Call], bool]:
     """What a ``.pth`` import line (run by ``site`` as code) runs: (the modules it imports,
-    those of them whose functions it calls, whether it runs code Warden cannot read)."""
+    the calls it makes into them as ``pth_calls.line_calls`` places them, whether it runs
+    code Warden cannot read)."""
     return _pth_line_roots(line)
 
 
 @functools.lru_cache(maxsize=256)
-def _pth_line_roots(line: str) -> Tuple[FrozenSet[str], FrozenSet[str], bool]:
+def _pth_line_roots(line: str) -> Tuple[FrozenSet[str], FrozenSet[pth_calls.Call], bool]:
     try:
         tree = ast.parse(line)
     except (SyntaxError, ValueError):
@@ -229,9 +231,9 @@ def _pth_line_roots(line: str) -> Tuple[FrozenSet[str], FrozenSet[str], bool]:
             else:
                 unread = True  # a subscript's, a lambda's, a call result's: not followed
     imported.discard("")
-    # a call runs some module's function: every module the line imports counts as called
-    called = {name.split(".")[0] for name in imported} if calls else set()
-    return frozenset(imported), frozenset(called), unread
+    # a call runs some module's function: which one, placed by ``pth_calls`` (R57b-4)
+    called = pth_calls.line_calls(tree, imported) if calls else frozenset()
+    return frozenset(imported), called, unread
 
 
 # what a .pth line may call without running a module's code (built-in, no import)
@@ -310,11 +312,11 @@ def names_for(pth_lines: Iterable[str], site_module) -> Optional[FrozenSet[str]]
             top = dotted.split(".")[0]
             if top in stdlib_reach.SHADOWABLE:
                 roots.add(dotted)
-                if top in called:  # its functions run: every import of its files counts
-                    for part in _expand(dotted):
-                        roots |= _module_imports(_stdlib(), part, True)
             else:
                 todo.append(dotted)
+        for module, chain in called:  # the functions that run: what they import counts
+            if module.split(".")[0] in stdlib_reach.SHADOWABLE:
+                roots |= pth_calls.called_imports(_stdlib(), module, chain)
     seen: Set[str] = set()
     while todo:
         dotted = todo.pop()

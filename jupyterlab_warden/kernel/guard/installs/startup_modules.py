@@ -21,6 +21,7 @@ import time
 from contextvars import ContextVar
 from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
+from ..boot_sys import BOOT_SYS  # sys as at the boot (red team 49a)
 from . import kernel_age
 from .kernel_age import _changed, changed_since_start  # noqa: F401 (its readers)
 from .pth_lines import IMPORT_LINE, imported_names, text_lines
@@ -252,7 +253,7 @@ def holder(folders: Iterable[str], names: Iterable[str]) -> Optional[str]:
             return folder  # an archive, or a folder inside one: its modules are not listed
         for name in names:
             package = os.path.join(folder, name)
-            if os.path.isdir(package) and (_package(package) or name not in INIT_MODULES):
+            if os.path.isdir(package) and (_package(package) or _namespace_counts(name)):
                 return package
             for pattern in _MODULE_FILES:
                 hits = glob.glob(os.path.join(glob.escape(folder), pattern.format(name)))
@@ -279,13 +280,57 @@ def guarded_start_holder(folders: List[str], sites: Iterable[str]) -> Optional[s
     guard's own (the kernel may write Warden's package). A folder that exists but cannot be
     listed, or a word inside a file (an archive), counts. One ``stat`` a folder while it is
     unchanged (``listing``); the names are kept by the site folders' ``.pth`` files."""
-    names = set(start_names(list(sites)))
+    sites = list(sites)
+    names = set(start_names(sites))
     names -= {"sitecustomize", "usercustomize"}
-    for folder in folders:
-        found = _listed_holder(folder, names)
+    names -= set(BOOT_SYS.builtin_module_names)  # R57b-5: never looked up on sys.path
+    own = {os.path.realpath(f) for f in sites} & _own_sites()
+    for folder, held in placed_names(folders, names, own):
+        found = _listed_holder(folder, held) if held else None
         if found:
             return found
     return None
+
+
+def _own_sites() -> Set[str]:
+    """The kernel's own site folders, as its start found them (``OWN``'s), by their real
+    paths (a venv's ``lib64`` is a link to its ``lib``)."""
+    from .own_python import OWN
+
+    return {os.path.realpath(f) for f in [*OWN.site_packages, OWN.user_site] if f}
+
+
+def placed_names(
+    places: Iterable[str], early: Set[str], own_sites: Set[str]
+) -> Iterator[Tuple[str, Set[str]]]:
+    """Each of a start's PYTHONPATH ``places`` (absolute, in order) with the names of
+    ``early`` (what the start imports by name before its guard) a module there may stand in
+    for, as Python finds them: none in the standard library's own folders (they hold the
+    library's modules, whose changes ``start_files`` checks); past the library, only names no
+    standard module has (one cannot be reached past it), and none in the ``own_sites`` (they
+    hold what ``site`` finds there anyway, its ``.pth`` files checked as the start's; real
+    paths, ``_own_sites``). Shared
+    by ``guard_shadowed`` (a change of the kernel's PYTHONPATH) and ``guarded_start_holder``
+    (red team 57b R57b-3: a cell handing ``sys.path`` on as PYTHONPATH was refused for the
+    library's own ``__future__.py``)."""
+    from .own_python import OWN
+
+    stdlib = {os.path.abspath(f) for f in stdlib_folders()}
+    # past the library once every library folder there is was passed: an extension module
+    # (lib-dynload's ``select``) is found only in its own folder
+    unpassed = {f for f in stdlib if os.path.exists(f)}
+    late = {name for name in early if name not in OWN.stdlib_module_names}
+    past_library = False
+    for place in places:
+        at = os.path.abspath(place)
+        if at in stdlib:
+            unpassed.discard(at)
+            past_library = past_library or not unpassed
+            yield place, set()
+        elif past_library and os.path.realpath(at) in own_sites:
+            yield place, set()
+        else:
+            yield place, late if past_library else early
 
 
 # (the site folders, their .pth files' identities) -> ``start_names``
@@ -363,7 +408,7 @@ def _listed_holder(folder: str, names: Set[str]) -> Optional[str]:
             continue
         path = os.path.join(folder, entry)
         if not dot:
-            if os.path.isdir(path) and (_package(path) or stem not in INIT_MODULES):
+            if os.path.isdir(path) and (_package(path) or _namespace_counts(stem)):
                 return path
         elif suffix in ("py", "pyc", "pyw") or suffix == "so" or suffix.endswith(".so"):
             return path
@@ -404,13 +449,11 @@ def guard_shadowed(words: List[str], site: str, folder) -> Optional[str]:
 
     if site not in words:
         return "it does not hold Warden's guard folder"
-    stdlib = {os.path.abspath(f) for f in stdlib_folders()}
-    library = os.path.abspath(stdlib_folders()[1])
     sites = [*OWN.site_packages, OWN.user_site]
-    own_sites = {os.path.abspath(f) for f in sites}
     early = (INIT_MODULES - {"sitecustomize", "usercustomize"}) | pth_imports(sites)
-    late = {name for name in early if name not in OWN.stdlib_module_names}
-    ahead, past_library = True, False
+    early -= set(BOOT_SYS.builtin_module_names)  # never looked up on sys.path (R57b-5)
+    ahead = True
+    places: List[str] = []
     for word in words:
         if word == site:
             ahead = False
@@ -423,11 +466,12 @@ def guard_shadowed(words: List[str], site: str, folder) -> Optional[str]:
                 shown = word or repr("")
                 return f"its PYTHONPATH word {shown} is read from a folder Warden cannot tell"
             place = os.path.abspath(os.path.join(where, word))
-        names = {"sitecustomize"} if ahead else set()
-        if place in stdlib:
-            past_library = past_library or place == library
-        elif not (past_library and place in own_sites):
-            names |= late if past_library else early
+        places.append(place)
+        if ahead:  # no sitecustomize ahead of the guard's, the library's own neither (R9-15)
+            found = _holder_or_unlisted(place, {"sitecustomize"})
+            if found:
+                return found
+    for place, names in placed_names(places, early, _own_sites()):
         found = _holder_or_unlisted(place, names) if names else None
         if found:
             return found
@@ -442,6 +486,27 @@ def _holder_or_unlisted(folder: str, names: Set[str]) -> Optional[str]:
         except OSError:
             return f"{folder} (a folder Warden cannot list)"
     return holder([folder], names)
+
+
+def _namespace_counts(name: str) -> bool:
+    """Whether a namespace folder (no ``__init__``) named ``name`` on a start's PYTHONPATH
+    may be what the start imports: not when the standard library has a module of that name
+    (red team 57b R57b-2: a project's ``src/locale/``). The path finder keeps a namespace
+    portion only until a later entry of ``sys.path`` holds a module or a regular package of
+    the name, and the standard library's folders come after PYTHONPATH's; a start-up module's
+    name (``INIT_MODULES``) is the library's own too. Any other name (a ``.pth`` line's
+    import, a warning category's module) may be imported from it, or lead to a submodule
+    (``-W ignore::quiet.sub.W``): it counts."""
+    if name in INIT_MODULES or name in BOOT_SYS.builtin_module_names:
+        return False
+    if name not in getattr(BOOT_SYS, "stdlib_module_names", ()):
+        return True
+    zipped, library, dynload = stdlib_folders()
+    if os.path.isfile(os.path.join(library, name + ".py")) or os.path.isfile(
+        os.path.join(library, name, "__init__.py")
+    ):
+        return False
+    return not glob.glob(os.path.join(glob.escape(dynload), glob.escape(name) + ".*so"))
 
 
 def _package(folder: str) -> bool:
