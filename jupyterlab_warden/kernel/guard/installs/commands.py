@@ -845,7 +845,7 @@ def _shell_invocations(
             # the redirections the shell has opened when it runs (R57a-6): its commands'
             # as a compound command's (the compounds' around it hold the outer ``around``)
             marker = "\x01" + inside + "\x01"
-            late = subst_redirect.after_own(command, targets, lambda w: marker in w)
+            late = subst_redirect.after_own(command, targets, lambda w, m=marker: m in w)
             own = writes if late else []
             around_sub = _AROUND.set(tuple(group + early + own))
             try:
