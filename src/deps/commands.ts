@@ -1494,11 +1494,16 @@ function shellInvocations(
         command.targets ?? [],
         p => p.from <= offset + start && offset + end <= p.to
       );
+      // (a redirection's own file is opened after its word is expanded: `> $(I)`)
+      const written = script.slice(
+        original.slice(start - 2, start) === '$(' ? start - 2 : start - 1,
+        end + 1
+      ); // as the words hold it (the line masked: `shelltext`)
       const outerAround = around;
       around = [
         ...(command.group ?? []),
         ...(command.early ?? []),
-        ...(late ? command.written : [])
+        ...(late ? command.written.filter(w => !w.includes(written)) : [])
       ];
       let subFound: Array<[Invocation, number, number]>;
       try {

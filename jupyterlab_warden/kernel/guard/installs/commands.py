@@ -846,7 +846,8 @@ def _shell_invocations(
             # as a compound command's (the compounds' around it hold the outer ``around``)
             marker = "\x01" + inside + "\x01"
             late = subst_redirect.after_own(command, targets, lambda w, m=marker: m in w)
-            own = writes if late else []
+            # (a redirection's own file is opened after its word is expanded: `> $(I)`)
+            own = [w for w in writes if marker not in w] if late else []
             around_sub = _AROUND.set(tuple(group + early + own))
             try:
                 with start_folder(sub_folder):

@@ -9,10 +9,11 @@ subshell's last command) runs after them, on the file they emptied. A simple com
 redirections are opened after its words are expanded (``echo $(I) 2>r.txt`` reads r.txt
 whole) but before:
 
-- the word of a redirection (``cat 2>r.txt <<< $(I)``, ``> $(I)``): bash opens a command's
-  redirections left to right and expands each word as it comes to it (dash expands a file
-  name before opening any); Warden gives the word all the command's redirections, the ones
-  written after it too (a here-string written first: fail closed);
+- the word of a redirection (``cat 2>r.txt <<< $(I)``, ``2>r.txt > $(I)``): bash opens a
+  command's redirections left to right and expands each word as it comes to it (dash expands
+  a file name before opening any); Warden gives the word all the command's redirections but
+  the one it names (opened after its word), the ones written after it too (a here-string
+  written first: fail closed);
 - a heredoc body: expanded when its holder's redirections are opened (``cat 2>r.txt
   <<E``, in bash and dash), so a body's commands get the holder's (``early``, from the split);
 - the value of an assignment in front of the command or alone (``x=$(I) 2>r.txt``, ``x=$(I)
