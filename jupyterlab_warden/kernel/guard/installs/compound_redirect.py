@@ -45,7 +45,7 @@ def _after_prefixes(words: List[str]) -> List[str]:
     i = 0
     while i < len(words) and (words[i] in _PREFIXES or words[i] == "function"):
         i += 2 if words[i] == "function" else 1  # `function NAME {`
-        if words[i - 1] == "time":
+        if words[i - 1 : i] == ["time"]:
             while words[i : i + 1] in (["-p"], ["--"]):
                 i += 1  # bash's `time -p`: the keyword's own option (R57a-8: `time -p { ...; }`)
     return words[i:]
