@@ -30,6 +30,7 @@ import {
   type CommandContext
 } from './installers';
 import { Compounds, QUOTED, unquoted, wordParens } from './compoundredirect';
+import { IPiece, afterOwn } from './substredirect';
 import { readEnvFiles } from './dotenv';
 import { EnvSplitUnread, envSplit } from './envsplit';
 import { isCodeVariable, isInterpreter, refusedCode } from './interpreters';
@@ -1081,7 +1082,7 @@ function shellInvocations(
   }
   const original = script;
   script = masked.text;
-  const commands: Array<{ words: string[]; writes: boolean; written: string[]; sep: string; op?: string; from: number; to: number; substitutes: boolean; stdin: string; defines?: boolean; group?: string[] }> = []; // prettier-ignore
+  const commands: Array<{ words: string[]; writes: boolean; written: string[]; sep: string; op?: string; from: number; to: number; substitutes: boolean; stdin: string; defines?: boolean; group?: string[]; pieces?: IPiece[]; targets?: IPiece[]; early?: string[] }> = []; // prettier-ignore
   // the compound commands around each command, and the files their redirections write
   // (red team 55b R55b-5): [first, end, files] for the commands first..end-1
   const compounds = new Compounds();
@@ -1113,6 +1114,12 @@ function shellInvocations(
   let bodyLine: string[] = [];
   let bodyFrom = 0;
   let unsure: number | null = null;
+  // the commands holding the heredocs due (a body is expanded as its holder's redirections
+  // are opened: substredirect.ts), those holding the bodies being read, and each command of
+  // a body with its holders
+  let dueHolders: number[] = [];
+  let holders: number[] = [];
+  const inBody: Array<[number, number[]]> = [];
   for (const pipeline of parsePipelines(script, offset)) {
     pipeline.forEach((read, n) => {
       const tokens = read.flatMap(t => splitAfterParen(t, script, offset));
@@ -1128,6 +1135,11 @@ function shellInvocations(
       let closing: number | null = null; // a closing word's compound (its first command)
       let closed: number | null = null; // the subshell a `)` of the command closed
       let closeWritten: string[] = []; // ... and the files the redirections after it write
+      // its words and redirections' words where they stand, and the files written by the
+      // redirections after a `)` it closes (substredirect.ts)
+      let pieces: IPiece[] = [];
+      let targets: IPiece[] = [];
+      const afterParen: string[] = [];
       for (let i = 0; i < tokens.length; i++) {
         const head = /^([^()]*)\(\)$/.exec(tokens[i].value);
         if (head) {
@@ -1151,6 +1163,8 @@ function shellInvocations(
           seen = [];
           writes = false;
           written = [];
+          pieces = [];
+          targets = [];
           continue;
         }
         if (/^[<>]\(/.test(tokens[i].value)) {
@@ -1173,6 +1187,10 @@ function shellInvocations(
           // redirections; so is `2>& 1>r.txt`'s second word (red team 56b R56b-3: bash reads
           // the duplication's target, then opens r.txt); a process substitution stays whole
           let body: string = inline || /^[<>]\(/.test(first) ? '' : first;
+          const targetToken = inline ? tokens[i] : tokens[i + 1];
+          if (targetToken) {
+            targets.push({ text: first, from: targetToken.from, to: targetToken.to }); // prettier-ignore
+          }
           while (redirect) {
             const op: string = redirect[1];
             const rest: string = inline ? redirect[2] : body;
@@ -1182,10 +1200,12 @@ function shellInvocations(
               written.push(target);
               if (closed !== null) {
                 closeWritten.push(target);
+                afterParen.push(target);
               }
             }
             if (op === '<<') {
               due.push(target);
+              dueHolders.push(commands.length);
               stdin = 'heredoc';
             } else if (op.includes('<')) {
               stdin = 'redirect';
@@ -1199,9 +1219,9 @@ function shellInvocations(
           i += inline ? 0 : 1; // the target is a file name, not an argument
           continue;
         }
-        const raw = script.slice(
-          tokens[i].from - offset,
-          tokens[i].to - offset
+        // as the shell reads it: a backslash-newline joined first (R57a-7: `}\⏎` is `}`)
+        const raw = joinedLines(
+          script.slice(tokens[i].from - offset, tokens[i].to - offset)
         );
         if (words[0] === 'case' && words.length >= 3 && words[2] === 'in') {
           inCase = true;
@@ -1222,6 +1242,8 @@ function shellInvocations(
           seen = [];
           writes = false;
           written = [];
+          pieces = [];
+          targets = [];
           continue;
         }
         const inner = innerRedirect(raw);
@@ -1241,9 +1263,11 @@ function shellInvocations(
         const parens = wordParens(raw);
         // a word written quoted is no reserved word (R56d-1: `'}'`, `\\}`, `"fi"`)
         const marked = /['"\\]/.test(raw) && word !== '' ? QUOTED + word : word;
+        const piece = { text: word, from: tokens[i].from, to: tokens[i].to };
         if (body.length > 0) {
           bodyLine.push(word);
           words.push(word);
+          pieces.push(piece);
           continue;
         }
         for (let p = 0; p < parens.leading; p++) {
@@ -1267,6 +1291,7 @@ function shellInvocations(
         words.push(word);
         if (word !== '') {
           seen.push(marked);
+          pieces.push(piece);
         }
       }
       words = words.filter(w => w !== '');
@@ -1303,11 +1328,15 @@ function shellInvocations(
           body.shift(); // the delimiter line
         } else if (body.length === 0 && due.length > 0) {
           [body, due, bodyFrom] = [due, [], commands.length];
+          [holders, dueHolders] = [dueHolders, []];
           if (unsure === null && body.some(d => d.startsWith('-'))) {
             unsure = bodyFrom;
           }
         }
         bodyLine = [];
+      }
+      if (body.length > 0) {
+        inBody.push([commands.length, holders]);
       }
       commands.push({
         words,
@@ -1318,9 +1347,16 @@ function shellInvocations(
         from: tokens[0].from,
         to: last.to,
         substitutes,
-        stdin
+        stdin,
+        pieces,
+        targets,
+        early: afterParen
       });
     });
+  }
+  for (const [k, holding] of inBody) {
+    const early = holding.filter(h => h < k).flatMap(h => commands[h].written);
+    commands[k].early = [...(commands[k].early ?? []), ...early];
   }
   if (body.length > 0 && unsure === null) {
     unsure = bodyFrom; // a body never ended: its commands were not read for compounds
@@ -1451,7 +1487,30 @@ function shellInvocations(
       if (subFolder === null) {
         sub.cwd = null;
       }
-      const subFound = shellInvocations(original.slice(start, end), offset + start, depth + 1, span, {}, sub); // prettier-ignore
+      // the redirections the shell has opened when it runs (R57a-6): its commands' as a
+      // compound command's (the compounds' around it hold the outer `around`)
+      const late = afterOwn(
+        command.pieces ?? [],
+        command.targets ?? [],
+        p => p.from <= offset + start && offset + end <= p.to
+      );
+      // (a redirection's own file is opened after its word is expanded: `> $(I)`)
+      const written = script.slice(
+        original.slice(start - 2, start) === '$(' ? start - 2 : start - 1,
+        end + 1
+      ); // as the words hold it (the line masked: `shelltext`)
+      const outerAround = around;
+      around = [
+        ...(command.group ?? []),
+        ...(command.early ?? []),
+        ...(late ? command.written.filter(w => !w.includes(written)) : [])
+      ];
+      let subFound: Array<[Invocation, number, number]>;
+      try {
+        subFound = shellInvocations(original.slice(start, end), offset + start, depth + 1, span, {}, sub); // prettier-ignore
+      } finally {
+        around = outerAround;
+      }
       if (
         subFound.length > 0 &&
         /^[<>]\($/.test(original.slice(start - 2, start))
@@ -1677,6 +1736,33 @@ function shellInvocations(
 type Token = ReturnType<typeof parsePipelines>[number][number][number];
 
 /**
+ * A word's text with each backslash-newline outside single quotes removed, as the shell joins
+ * the lines before it reads the word (the kernel's `_bash_lines` cuts them from the whole
+ * line): read with its backslash, `}\⏎` was a quoted word, no closing brace (red team 57a
+ * R57a-7: `{ INSTALL; }\⏎ 2>r.txt` hid the group's redirection from the install).
+ */
+export function joinedLines(raw: string): string {
+  let out = '';
+  let quote = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (quote === "'") {
+      quote = c === "'" ? '' : quote;
+      out += c;
+    } else if (c === '\\') {
+      out += raw[i + 1] === '\n' ? '' : c + (raw[i + 1] ?? '');
+      i++;
+    } else {
+      if (c === '"' || (c === "'" && !quote)) {
+        quote = quote ? '' : c;
+      }
+      out += c;
+    }
+  }
+  return out;
+}
+
+/**
  * A word with an unquoted `)` before its end (`x)pip` in a case arm, `(true)pip`, `)pip`):
  * split after it, as the kernel's reader (shlex) splits at parentheses and the shell does
  * (red team 12: `case x in x)pip install torcj;; esac` ran pip unread).
@@ -1743,8 +1829,23 @@ function commandWords(command: string[]): string[] {
   let words = command;
   while (
     words.length > 0 &&
-    (SHELL_KEYWORDS.has(words[0]) || words[0] === 'function')
+    (SHELL_KEYWORDS.has(words[0]) ||
+      words[0] === 'function' ||
+      words[0] === 'time')
   ) {
+    if (words[0] === 'time') {
+      // bash's `time` (and `-p`) before a reserved word or a subshell is its keyword, timing
+      // the compound (R57a-8); before a program it stays (dash runs /usr/bin/time, a wrapper)
+      let rest = words.slice(1);
+      while (rest[0] === '-p' || rest[0] === '--') {
+        rest = rest.slice(1);
+      }
+      if (rest.length > 0 && !SHELL_KEYWORDS.has(rest[0])) {
+        break;
+      }
+      words = rest;
+      continue;
+    }
     // `if pip install x; then`, `{ pip ...; }`, `! pip`, `do pip`, `function f { pip`
     words = words.slice(words[0] === 'function' ? 2 : 1);
   }
@@ -3275,6 +3376,17 @@ function unwrap(
     }
     if (name === 'env' && ['-i', '--ignore-environment'].includes(option)) {
       emptyEnvironment(env);
+    }
+    if (
+      name === 'time' &&
+      (option === '-o' || shortValue === '-o' || option === '--output') &&
+      namesInstaller(args.slice(i))
+    ) {
+      // GNU time opens its -o FILE (emptied unless -a) before the command it times starts, as
+      // a redirection the line does not write (R57a-8): the kernel's `_unwrap`
+      throw new Unreadable(
+        'time -o writes its file before the command it times starts, and Warden does not weigh that file against what the install reads: run the install without time -o (or redirect its output into an install.log)'
+      );
     }
     // bash's `exec -c` looks the program up with the shell's PATH, then empties the
     // environment for the started program only (red team 49a R49a-5): after the options

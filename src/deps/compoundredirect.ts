@@ -33,13 +33,18 @@ export const UNMATCHED = -1;
 export const QUOTED = '\ue008';
 
 /** A simple command's words without the reserved words in front (`{`, `function NAME`...). */
-function afterPrefixes(words: string[]): string[] {
+export function afterPrefixes(words: string[]): string[] {
   let i = 0;
   while (
     i < words.length &&
     (PREFIXES.has(words[i]) || words[i] === 'function')
   ) {
     i += words[i] === 'function' ? 2 : 1; // `function NAME {`
+    if (words[i - 1] === 'time') {
+      while (words[i] === '-p' || words[i] === '--') {
+        i += 1; // bash's `time -p`: the keyword's own option (R57a-8: `time -p { ...; }`)
+      }
+    }
   }
   return words.slice(i);
 }

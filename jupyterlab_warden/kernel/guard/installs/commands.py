@@ -59,6 +59,7 @@ from . import (
     shell_values,
     startup_modules,
     stdlib_reach,
+    subst_redirect,
     unset,
 )
 from .folders import in_full
@@ -779,6 +780,7 @@ def _shell_invocations(
             *rest[1:4],
             _literal(rest[4]),
             _literal(rest[5]) + around,
+            _literal(rest[6]),
         )
         for words, *rest in _split(tokens)
     ]
@@ -825,7 +827,9 @@ def _shell_invocations(
     same_shell = _LINE_ALIASES.get()
     aliases: Dict[str, str] = dict(same_shell or {})
     _LINE_ALIASES.set(aliases)  # reset by shell_invocations
-    for k, (command, writes, _after, substitutes, stdin, targets, group) in enumerate(commands):
+    for k, (command, writes, _after, substitutes, stdin, targets, group, early) in enumerate(
+        commands
+    ):
         # a process substitution glued to a word (`--file=<(..)`) is a marker in that word
         pieces = _SUBSTITUTION.findall(" ".join(command))
         substitutes = substitutes or any(int(n) in processes for n in pieces)
@@ -846,10 +850,18 @@ def _shell_invocations(
             link_places = _LINK_PLACES.set(_LINK_PLACES.get() + tuple(linked))
             makers_token = _MAKERS.set(_MAKERS.get() + tuple(makers))
             inner_writes = _INNER_WRITES.set(None)  # handed below, as sub.placed
+            # the redirections the shell has opened when it runs (R57a-6): its commands'
+            # as a compound command's (the compounds' around it hold the outer ``around``)
+            marker = "\x01" + inside + "\x01"
+            late = subst_redirect.after_own(command, targets, lambda w, m=marker: m in w)
+            # (a redirection's own file is opened after its word is expanded: `> $(I)`)
+            own = [w for w in writes if marker not in w] if late else []
+            around_sub = _AROUND.set(tuple(group + early + own))
             try:
                 with start_folder(sub_folder):
                     sub_found = shell_invocations(substitutions[int(inside)], depth + 1, None, sub)
             finally:
+                _AROUND.reset(around_sub)
                 _PATH_WRITES.reset(path_writes)
                 _LINK_PLACES.reset(link_places)
                 _MAKERS.reset(makers_token)
@@ -1074,8 +1086,19 @@ def _shell_invocations(
 
 def _command_words(command: List[str]) -> List[str]:
     """A simple command without the reserved words in front of it (``if``, ``{``, ``!``,
-    ``do``...) and a function header (``function NAME``): its first word is then what runs."""
-    while command and (command[0] in _SHELL_KEYWORDS or command[0] == "function"):
+    ``do``...) and a function header (``function NAME``): its first word is then what runs.
+    bash's ``time`` (and ``-p``) before a reserved word or a subshell (nothing after it here:
+    ``time ( ... )``) is its keyword, timing the compound (R57a-8); before a program it stays
+    (dash runs /usr/bin/time, read as a wrapper)."""
+    while command and (command[0] in _SHELL_KEYWORDS or command[0] in ("function", "time")):
+        if command[0] == "time":
+            rest = command[1:]
+            while rest[:1] and rest[0] in _TIME_OPTIONS:
+                rest = rest[1:]
+            if rest and rest[0] not in _SHELL_KEYWORDS:
+                break
+            command = rest
+            continue
         # `if pip install x; then`, `{ pip ...; }`, `! pip`, `do pip`, `function f { pip`
         command = command[2:] if command[0] == "function" else command[1:]
     return command
@@ -2416,7 +2439,9 @@ def _split(tokens: List[str]):
     """The simple commands: (words, the targets of its redirections that write a file (none:
     empty), the operator after, whether it holds a process substitution, what its stdin is, its
     redirections' targets, the files the redirections of the compound commands around it
-    write: ``compound_redirect``)."""
+    write: ``compound_redirect``; the files written by the redirections the shell opens before
+    any of its command substitutions runs, besides those: a subshell's when it is the last
+    command inside, a heredoc holder's for the commands of its body: ``subst_redirect``)."""
     commands, current, writes, redirect, substitutes = [], [], [], None, False
     targets: List[str] = []
     stdin = "unknown"  # "heredoc" (its lines are read as commands), "redirect", "fd?" (any)
@@ -2440,6 +2465,12 @@ def _split(tokens: List[str]):
     line: List[str] = []
     unsure: Optional[int] = None
     body_from = 0
+    # the commands holding the heredocs due (their body is expanded as their redirections are
+    # opened), and those holding the bodies being read
+    due_holders: List[int] = []
+    holders: List[int] = []
+    in_body: List[Tuple[int, List[int]]] = []  # (a command of a body, its holders)
+    early: Dict[int, List[str]] = {}  # the k-th command's (``subst_redirect``)
 
     def close(first: Optional[int], end: int, files: List[str]) -> None:
         # a closing word Warden cannot match (a syntax error, a construct it does not follow:
@@ -2462,6 +2493,7 @@ def _split(tokens: List[str]):
         if redirect is not None:
             if redirect in ("<<", "<<-"):
                 due.append(token)
+                due_holders.append(len(commands))
             targets.append(token)  # `> $(cmd)` runs cmd
             # the redirection's target is a file name, not an argument; `>&2`, `2>&1` and
             # /dev/null write no file
@@ -2482,6 +2514,7 @@ def _split(tokens: List[str]):
                     body.pop(0)  # the delimiter line
                 elif not body and due:
                     body, due, body_from = due, [], len(commands)
+                    holders, due_holders = due_holders, []
                     if any(d.startswith("-") for d in body) and unsure is None:
                         unsure = body_from
                 line = []
@@ -2493,6 +2526,8 @@ def _split(tokens: List[str]):
                 compounds.operator(token)
             if current:
                 close(closing, len(commands), writes)  # `} 2>r.txt`: the commands inside
+                if body:
+                    in_body.append((len(commands), holders))
                 commands.append((current, writes, token, substitutes, stdin, targets))
             elif commands and commands[-1][2] in ("(", ")"):
                 # `( a; b ) 2>r.txt`: the last command's own, the others' as the compound's
@@ -2500,6 +2535,7 @@ def _split(tokens: List[str]):
                 commands[-1] = (*commands[-1][:2], token, *commands[-1][3:])  # `(a) | b`
                 commands[-1][1].extend(writes)
                 commands[-1][5].extend(targets)
+                early.setdefault(len(commands) - 1, []).extend(writes)
             elif targets:  # `>r.txt;`, `> $(cmd);`: a redirection alone (R56b-4)
                 close(closing, len(commands), writes)
                 commands.append(([":"], writes, token, substitutes, stdin, targets))
@@ -2527,6 +2563,7 @@ def _split(tokens: List[str]):
         close(closed, len(commands) - 1, writes)  # `( a ) 2>r.txt` at the end of the line
         commands[-1][1].extend(writes)
         commands[-1][5].extend(targets)
+        early.setdefault(len(commands) - 1, []).extend(writes)
     elif targets:  # `uv pip install P; >r.txt`: a redirection alone
         commands.append(([":"], writes, "", substitutes, stdin, targets))
     if body and unsure is None:
@@ -2543,7 +2580,9 @@ def _split(tokens: List[str]):
     for first, end, files in spread:
         for k in range(first, min(end, len(commands))):
             inherited[k].extend(files)
-    return [(*command, inherited[k]) for k, command in enumerate(commands)]
+    for k, holding in in_body:
+        early.setdefault(k, []).extend(f for h in holding if h < k for f in commands[h][1])
+    return [(*command, inherited[k], early.get(k, [])) for k, command in enumerate(commands)]
 
 
 # Programs that choose what they do by the name they are started under (argv[0]): a link to
@@ -5852,6 +5891,15 @@ def _unwrap(
                 # read as '' (not set): the guard's entry or a launch variable gone, PATH
                 # changed, and any other name not read as the kernel's (red team 17 R17-15)
                 env[unset] = ""
+        if name == "time" and ("-o" in (option, short_value) or option == "--output"):
+            # GNU time opens its -o FILE (emptied unless -a) before the command it times
+            # starts, as a redirection the line does not write (R57a-8)
+            if names_installer(args[i:]):
+                raise Unreadable(
+                    "time -o writes its file before the command it times starts, and Warden "
+                    "does not weigh that file against what the install reads: run the install "
+                    "without time -o (or redirect its output into an install.log)"
+                )
         if name == "nice" and re.match(r"^-\d+$", word):
             i += 1  # nice -10 CMD
         elif option in flags:

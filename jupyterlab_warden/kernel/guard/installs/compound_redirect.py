@@ -45,7 +45,15 @@ def _after_prefixes(words: List[str]) -> List[str]:
     i = 0
     while i < len(words) and (words[i] in _PREFIXES or words[i] == "function"):
         i += 2 if words[i] == "function" else 1  # `function NAME {`
+        if words[i - 1 : i] == ["time"]:
+            while words[i : i + 1] in (["-p"], ["--"]):
+                i += 1  # bash's `time -p`: the keyword's own option (R57a-8: `time -p { ...; }`)
     return words[i:]
+
+
+def after_prefixes(words: List[str]) -> List[str]:
+    """``_after_prefixes`` for the other readers of a command's first place."""
+    return _after_prefixes(words)
 
 
 def command_position(words: List[str]) -> bool:
