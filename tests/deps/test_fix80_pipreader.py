@@ -57,8 +57,17 @@ def test_a_pip_reader_importing_the_cells_module_is_refused(kernel, reader):
     assert guarded["refused"] and "socks" in guarded["refused"], guarded
 
 
+def test_a_pip_reader_alone_runs_no_module_of_the_cells(kernel):
+    # alone on its line: the reader itself ran the cell's socks.py, without Warden's guard
+    # (the line's PYTHONPATH replaced the guard's folder)
+    guarded = kernel.cell(_cell(kernel, "", SOCKS).replace(UV, "PYTHONPATH=sub pip list"), True)
+    assert not (kernel.work / "socks-ran").exists(), guarded
+    assert guarded["refused"] and "sub/socks.py" in guarded["refused"], guarded
+
+
 def test_a_package_named_like_pips_import_is_refused(kernel):
-    # a package (not a module file) named like pip's optional `keyring` import
+    # a package (not a module file) named like pip's optional `keyring` import: refused
+    # whether or not this pip command reaches it (allowed and installed before the fix)
     files = {"src/keyring/__init__.py": PAYLOAD}
     guarded = kernel.kept_out(_cell(kernel, "PYTHONPATH=src pip list", files))
     assert guarded["refused"] and "keyring" in guarded["refused"], guarded
