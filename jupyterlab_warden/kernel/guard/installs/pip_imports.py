@@ -1,0 +1,242 @@
+"""Whether a pip command imports a module of a folder the cell may write (red team 57a R57a-9).
+
+pip imports more top-level names than its own: optional ones its vendored code tries when
+they are there (requests' ``socks``, ``keyring``, ``truststore``, ``OpenSSL``...), and the
+standard library's. Its Python looks for each on its path in order: the script's folder (the
+working one for ``-m pip``) and PYTHONPATH's words come before the standard library and
+pip's site folder, the user site before the site folder of a Python that is no venv, and
+the folders the site's ``.pth`` files add after it, for the names it does not hold. A module
+there named like one pip imports runs in pip: ``PYTHONPATH=sub pip list`` with the cell's
+``sub/socks.py`` runs that file in a pip the line took Warden's guard from, though ``list``
+only reads.
+
+The names are read from the files of the pip that runs (every ``import``, ``from`` and
+literal ``__import__``/``import_module`` of its package, function bodies included: the
+optional imports sit in ``try`` blocks and functions; ``start_imports.module_level``), by
+their syntax tree, kept per pip installation while its folder and ``__init__.py`` keep their
+identity and times. A standard module counts with the standard modules it reaches in turn
+(``stdlib_reach.closure``), in the folders searched before the standard library only.
+pip's files are read only when a searched folder holds an entry that may be a module, so a
+plain ``pip list`` costs a few listings.
+
+Left out (not followed): names pip imports through a computed name (pkg_resources' namespace
+packages, entry points a plugin lookup loads), the modules of pip's own site folder.
+"""
+
+import ast
+import os
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Tuple
+
+from . import guardless, pip_program, start_imports, stdlib_reach, startup_modules
+from .start_names import STDLIB_START
+
+# pip installation's real folder -> (its identity and times, the top-level names it imports)
+_KEPT: Dict[str, Tuple[tuple, FrozenSet[str]]] = {}
+_KEPT_MAX = 16
+
+# what refusing tells the user to do
+_FIX = "rename or move that file, or run pip without that folder on its path"
+
+
+def problem(
+    python: str, first: List[str], flags: set, env: Dict[str, str], here: Optional[str]
+) -> str:
+    """Why pip run by the Python ``python`` (its path; '' when Warden cannot tell) imports a module Warden does not read
+    ('' when it does not): ``first``, the folder its path starts with (the script's; the
+    working one for ``-m``, where ``flags`` allow); ``env``, the start's environment;
+    ``here``, the folder it starts in (None: one Warden cannot tell)."""
+    early, problem_text = _early_folders(first, flags, env, here)
+    if problem_text:
+        return problem_text
+    late = _late_folders(python, flags, env, here) if python else []
+    entries = [(folder, _modules(folder), True) for folder in early]
+    entries += [(folder, _modules(folder), False) for folder in late]
+    for folder, found, _ in entries:
+        if found is None:
+            return (
+                f"pip's Python searches {folder} for the modules it imports, a path Warden "
+                f"cannot list (an archive, or a folder it cannot read): {_FIX}"
+            )
+    if not any(found for _, found, _ in entries):
+        return ""  # nothing there can be imported: pip's files need not be read
+    names = _pip_names(python, env, here) if python else None
+    if names is None:
+        which = f"the pip {python} runs" if python else "which Python this pip runs"
+        return (
+            f"Warden cannot find {which}, to tell which modules it imports from the folders "
+            f"on its path: {_FIX}"
+        )
+    stdlib = stdlib_reach.closure(frozenset(names | set(STDLIB_START) | {"runpy"}))
+    for folder, found, before_stdlib in entries:
+        for stem in sorted(found or ()):
+            if stem == "pip" and found[stem][1] == "namespace":
+                continue  # a namespace portion yields to the installed pip
+            if stem in names and (before_stdlib or stem not in stdlib_reach.SHADOWABLE):
+                what = f"{stem} is a module pip's own files import"
+            elif before_stdlib and stem in stdlib:
+                what = f"{stem} stands for a standard module pip's start reaches"
+            else:
+                continue
+            return (
+                f"pip imports {found[stem][0]} ({what}) from a folder its Python searches "
+                f"before pip's own files, code Warden does not read in a pip that may run "
+                f"without Warden's guard: {_FIX}"
+            )
+    return ""
+
+
+def _early_folders(
+    first: List[str], flags: set, env: Dict[str, str], here: Optional[str]
+) -> Tuple[List[str], str]:
+    """The folders searched before the standard library: ``first``, then PYTHONPATH's words
+    (``startup_modules.pythonpath_folders``: the line's, else the inherited and this
+    process's), and the problem when a relative one is read from a folder Warden cannot tell."""
+    unknown: List[str] = []
+
+    def folder() -> str:
+        if here is None:
+            unknown.append("")
+            return "."
+        return here
+
+    found = list(first) + startup_modules.pythonpath_folders(flags, env, folder)
+    if unknown:
+        return [], (
+            "pip's PYTHONPATH names a folder relative to one Warden cannot tell (a cd it "
+            "cannot follow), where a module pip imports may be: write the path in full"
+        )
+    return found, ""
+
+
+def _late_folders(python: str, flags: set, env: Dict[str, str], here: Optional[str]) -> List[str]:
+    """The folders searched after the standard library and before (the user site of a Python
+    that is no venv) or after (what the ``.pth`` files add) pip's site folder."""
+    from . import start_files
+
+    folder: Callable[[], str] = lambda: here or "."  # noqa: E731 - a relative PYTHONUSERBASE
+    found: List[str] = []
+    if _user_site_searched(python, flags):
+        found += startup_modules.user_sites(flags, env, folder)
+    if "S" not in flags:
+        found += start_files.pth_path_folders(found + start_files.site_folders(python))
+    return list(dict.fromkeys(found))
+
+
+def _user_site_searched(python: str, flags: set) -> bool:
+    """Whether the Python's path may hold a user site: not for a venv that does not include
+    the system site folders (``site.venv`` turns it off), nor with ``-s``/``-I``/``-S``."""
+    from . import start_files
+
+    if flags & {"s", "I", "S"}:
+        return False
+    cfg = start_files.venv_config(python)
+    if not cfg:
+        return True
+    return start_files._config_value(cfg, "include-system-site-packages").lower() == "true"
+
+
+def _modules(folder: str) -> Optional[Dict[str, Tuple[str, str]]]:
+    """The entries of ``folder`` the import system may take for a top-level module: name ->
+    (path, kind: module, package or namespace); None when the path is one Warden cannot list
+    (a word inside an archive, a folder it cannot read); {} when it is no folder."""
+    if startup_modules.archive_part(folder):
+        return None
+    if not os.path.isdir(folder):
+        return {}
+    entries = startup_modules.listing(folder)
+    if not entries:
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            return None
+    found: Dict[str, Tuple[str, str]] = {}
+    for entry in sorted(entries):
+        stem, dot, suffix = entry.partition(".")
+        if not stem.isidentifier() or stem in found:
+            continue
+        path = os.path.join(folder, entry)
+        if not dot:
+            if os.path.isdir(path):
+                kind = "package" if guardless._find(stem, [folder])[0] == "package" else "namespace"
+                found[stem] = (path, kind)
+        elif suffix in ("py", "pyc", "pyw", "so") or suffix.endswith(".so"):
+            found[stem] = (path, "module")
+    return found
+
+
+def _pip_names(python: str, env: Dict[str, str], here: Optional[str]) -> Optional[FrozenSet[str]]:
+    """The top-level names the pip installations the Python may run import (a pyenv shim may
+    run any of its versions'); None when its site folders hold no pip Warden can read."""
+    sites = guardless._site_path(python, here or ".", env)
+    packages = [p for p in (_pip_package(site) for site in sites or ()) if p]
+    if not packages:
+        return None
+    names: FrozenSet[str] = frozenset()
+    for package in dict.fromkeys(packages):
+        names |= names_of(package)
+    return names
+
+
+def _pip_package(site: str) -> str:
+    package = os.path.join(site, "pip")
+    return os.path.realpath(package) if os.path.isfile(os.path.join(package, "__init__.py")) else ""
+
+
+def names_of(package: str) -> FrozenSet[str]:
+    """The top-level names the files of the pip package folder ``package`` import, kept while
+    its folder and ``__init__.py`` keep their identity and times (an upgrade replaces both)."""
+    stamp = _stamp(package)
+    kept = _KEPT.get(package)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    names = frozenset(_read_names(package))
+    if len(_KEPT) >= _KEPT_MAX:
+        _KEPT.clear()
+    _KEPT[package] = (stamp, names)
+    return names
+
+
+def _stamp(package: str) -> tuple:
+    parts = []
+    for path in (package, os.path.join(package, "__init__.py")):
+        try:
+            info = os.stat(path)
+        except OSError:
+            parts.append(None)
+            continue
+        parts.append((info.st_dev, info.st_ino, info.st_mtime_ns, info.st_ctime_ns))
+    return tuple(parts)
+
+
+def _read_names(package: str) -> Iterable[str]:
+    """Every top-level name an import of the package's sources names (relative imports are
+    pip's own), read by their syntax tree; a source that does not parse by its import lines
+    (``stdlib_reach.imported_names``: reading too many is the safe side)."""
+    root = os.path.dirname(package)
+    names = set()
+    for folder, subs, files in os.walk(package):
+        subs[:] = sorted(s for s in subs if s != "__pycache__")
+        dotted = os.path.relpath(folder, root).replace(os.sep, ".")
+        for name in sorted(files):
+            if not name.endswith(".py"):
+                continue
+            try:
+                with open(os.path.join(folder, name), "rb") as fh:
+                    source = fh.read()
+            except OSError:
+                continue
+            try:
+                tree = ast.parse(source)
+            except (SyntaxError, ValueError):
+                names |= stdlib_reach.imported_names(source.decode("utf-8", "replace"))
+                continue
+            found = start_imports.module_level(tree, dotted, functions=True)
+            names |= {module.split(".")[0] for module in found}
+    names.discard("")
+    names.discard("__main__")  # the running script, already imported
+    return names
+
+
+def python_of(program: str, find: Callable[[str], Optional[str]]) -> str:
+    """The Python a pip program file runs ('' when Warden cannot tell: ``pip_program``)."""
+    return pip_program.interpreter_of(program, find)
