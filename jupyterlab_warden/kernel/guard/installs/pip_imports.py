@@ -27,7 +27,7 @@ import ast
 import os
 from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Tuple
 
-from . import guardless, pip_program, start_imports, stdlib_reach, startup_modules
+from . import guardless, pip_program, start_imports, startup_modules, stdlib_reach
 from .start_names import STDLIB_START
 
 # pip installation's real folder -> (its identity and times, the top-level names it imports)
@@ -41,10 +41,10 @@ _FIX = "rename or move that file, or run pip without that folder on its path"
 def problem(
     python: str, first: List[str], flags: set, env: Dict[str, str], here: Optional[str]
 ) -> str:
-    """Why pip run by the Python ``python`` (its path; '' when Warden cannot tell) imports a module Warden does not read
-    ('' when it does not): ``first``, the folder its path starts with (the script's; the
-    working one for ``-m``, where ``flags`` allow); ``env``, the start's environment;
-    ``here``, the folder it starts in (None: one Warden cannot tell)."""
+    """Why pip run by the Python ``python`` (its path; '' when Warden cannot tell) imports a
+    module Warden does not read ('' when it does not): ``first``, the folder its path starts
+    with (the script's; the working one for ``-m``, where ``flags`` allow); ``env``, the
+    line's variables; ``here``, the folder it starts in (None: one Warden cannot tell)."""
     early, problem_text = _early_folders(first, flags, env, here)
     if problem_text:
         return problem_text
@@ -67,7 +67,7 @@ def problem(
             f"on its path: {_FIX}"
         )
     stdlib = stdlib_reach.closure(frozenset(names | set(STDLIB_START) | {"runpy"}))
-    for folder, found, before_stdlib in entries:
+    for _folder, found, before_stdlib in entries:
         for stem in sorted(found or ()):
             if stem == "pip" and found[stem][1] == "namespace":
                 continue  # a namespace portion yields to the installed pip
