@@ -12,8 +12,9 @@ only reads.
 
 The names are read from the files of the pip that runs (every ``import``, ``from`` and
 literal ``__import__``/``import_module`` of its package, function bodies included: the
-optional imports sit in ``try`` blocks and functions; ``start_imports.module_level``), by
-their syntax tree, kept per pip installation while its folder and ``__init__.py`` keep their
+optional imports sit in ``try`` blocks and functions), by their import lines and, for a
+file whose lines may hide one (``try: import x``), by its syntax tree too
+(``_read_names``), kept per pip installation while its folder and ``__init__.py`` keep their
 identity and times. A standard module counts with the standard modules it reaches in turn
 (``stdlib_reach.closure``), in the folders searched before the standard library only.
 pip's files are read only when a searched folder holds an entry that may be a module, so a
@@ -25,14 +26,19 @@ packages, entry points a plugin lookup loads), the modules of pip's own site fol
 
 import ast
 import os
+import re
 from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Tuple
 
-from . import guardless, pip_program, start_imports, startup_modules, stdlib_reach
+from . import guardless, pip_program, start_files, start_imports, startup_modules, stdlib_reach
 from .start_names import STDLIB_START
 
 # pip installation's real folder -> (its identity and times, the top-level names it imports)
 _KEPT: Dict[str, Tuple[tuple, FrozenSet[str]]] = {}
 _KEPT_MAX = 16
+
+# where a folder stands on pip's path: before the standard library, after it and before the
+# site folders, after the site folders
+_EARLY, _USER, _ADDED = "early", "user", "added"
 
 # what refusing tells the user to do
 _FIX = "rename or move that file, or run pip without that folder on its path"
@@ -48,9 +54,11 @@ def problem(
     early, problem_text = _early_folders(first, flags, env, here)
     if problem_text:
         return problem_text
-    late = _late_folders(python, flags, env, here) if python else []
-    entries = [(folder, _modules(folder), True) for folder in early]
-    entries += [(folder, _modules(folder), False) for folder in late]
+    sites = start_files.site_folders(python) if python else []
+    user, added = _late_folders(python, sites, flags, env, here) if python else ([], [])
+    entries = [(folder, _modules(folder), _EARLY) for folder in early]
+    entries += [(folder, _modules(folder), _USER) for folder in user]
+    entries += [(folder, _modules(folder), _ADDED) for folder in added]
     for folder, found, _ in entries:
         if found is None:
             return (
@@ -59,7 +67,7 @@ def problem(
             )
     if not any(found for _, found, _ in entries):
         return ""  # nothing there can be imported: pip's files need not be read
-    names = _pip_names(python, env, here) if python else None
+    names = _pip_names(python, sites, env, here) if python else None
     if names is None:
         which = f"the pip {python} runs" if python else "which Python this pip runs"
         return (
@@ -67,21 +75,23 @@ def problem(
             f"on its path: {_FIX}"
         )
     stdlib = stdlib_reach.closure(frozenset(names | set(STDLIB_START) | {"runpy"}))
-    for _folder, found, before_stdlib in entries:
+    for folder, found, place in entries:
         for stem in sorted(found or ()):
-            if stem == "pip" and found[stem][1] == "namespace":
-                continue  # a namespace portion yields to the installed pip
-            if stem in names and (before_stdlib or stem not in stdlib_reach.SHADOWABLE):
+            if stem in names and (place == _EARLY or stem not in stdlib_reach.SHADOWABLE):
                 what = f"{stem} is a module pip's own files import"
-            elif before_stdlib and stem in stdlib:
+            elif place == _EARLY and stem in stdlib:
                 what = f"{stem} stands for a standard module pip's start reaches"
             else:
                 continue
-            return (
-                f"pip imports {found[stem][0]} ({what}) from a folder its Python searches "
-                f"before pip's own files, code Warden does not read in a pip that may run "
-                f"without Warden's guard: {_FIX}"
-            )
+            if place == _ADDED and guardless._find(stem, sites)[0] in ("package", "module"):
+                continue  # the site folders, searched first, hold it (pip itself)
+            path = _module_path(folder, stem, found[stem])
+            if path:
+                return (
+                    f"pip imports {path} ({what}) from a folder its Python searches before "
+                    f"pip's own files, code Warden does not read in a pip that may run without "
+                    f"Warden's guard: {_FIX}"
+                )
     return ""
 
 
@@ -108,25 +118,24 @@ def _early_folders(
     return found, ""
 
 
-def _late_folders(python: str, flags: set, env: Dict[str, str], here: Optional[str]) -> List[str]:
-    """The folders searched after the standard library and before (the user site of a Python
-    that is no venv) or after (what the ``.pth`` files add) pip's site folder."""
-    from . import start_files
-
+def _late_folders(
+    python: str, sites: List[str], flags: set, env: Dict[str, str], here: Optional[str]
+) -> Tuple[List[str], List[str]]:
+    """The folders searched after the standard library: before pip's site folders ``sites``
+    (the user site of a Python that is no venv, and what its ``.pth`` files add), and after
+    them (what their ``.pth`` files add)."""
     folder: Callable[[], str] = lambda: here or "."  # noqa: E731 - a relative PYTHONUSERBASE
-    found: List[str] = []
-    if _user_site_searched(python, flags):
-        found += startup_modules.user_sites(flags, env, folder)
-    if "S" not in flags:
-        found += start_files.pth_path_folders(found + start_files.site_folders(python))
-    return list(dict.fromkeys(found))
+    if "S" in flags:
+        return [], []
+    user = startup_modules.user_sites(flags, env, folder) if _user_site(python, flags) else []
+    user += start_files.pth_path_folders(user)
+    added = [f for f in start_files.pth_path_folders(sites) if f not in user]
+    return list(dict.fromkeys(user)), added
 
 
-def _user_site_searched(python: str, flags: set) -> bool:
+def _user_site(python: str, flags: set) -> bool:
     """Whether the Python's path may hold a user site: not for a venv that does not include
     the system site folders (``site.venv`` turns it off), nor with ``-s``/``-I``/``-S``."""
-    from . import start_files
-
     if flags & {"s", "I", "S"}:
         return False
     cfg = start_files.venv_config(python)
@@ -135,10 +144,12 @@ def _user_site_searched(python: str, flags: set) -> bool:
     return start_files._config_value(cfg, "include-system-site-packages").lower() == "true"
 
 
-def _modules(folder: str) -> Optional[Dict[str, Tuple[str, str]]]:
-    """The entries of ``folder`` the import system may take for a top-level module: name ->
-    (path, kind: module, package or namespace); None when the path is one Warden cannot list
-    (a word inside an archive, a folder it cannot read); {} when it is no folder."""
+def _modules(folder: str) -> Optional[Dict[str, List[str]]]:
+    """The entries of ``folder`` that may be a top-level module by their name (a module file:
+    source, bytecode, extension; a name without a dot: a folder, a package or a namespace
+    portion), by that module's name; None when the path is one Warden cannot list (a word
+    inside an archive, a folder it cannot read); {} when it is no folder. Names only: one
+    ``stat`` of the folder while it is unchanged (``startup_modules.listing``)."""
     if startup_modules.archive_part(folder):
         return None
     if not os.path.isdir(folder):
@@ -149,26 +160,41 @@ def _modules(folder: str) -> Optional[Dict[str, Tuple[str, str]]]:
             entries = os.listdir(folder)
         except OSError:
             return None
-    found: Dict[str, Tuple[str, str]] = {}
-    for entry in sorted(entries):
+    found: Dict[str, List[str]] = {}
+    for entry in entries:
         stem, dot, suffix = entry.partition(".")
-        if not stem.isidentifier() or stem in found:
-            continue
-        path = os.path.join(folder, entry)
-        if not dot:
-            if os.path.isdir(path):
-                kind = "package" if guardless._find(stem, [folder])[0] == "package" else "namespace"
-                found[stem] = (path, kind)
-        elif suffix in ("py", "pyc", "pyw", "so") or suffix.endswith(".so"):
-            found[stem] = (path, "module")
+        if stem.isidentifier() and (
+            not dot or suffix in ("py", "pyc", "pyw", "so") or suffix.endswith(".so")
+        ):
+            found.setdefault(stem, []).append(entry)
     return found
 
 
-def _pip_names(python: str, env: Dict[str, str], here: Optional[str]) -> Optional[FrozenSet[str]]:
+def _module_path(folder: str, stem: str, entries: List[str]) -> str:
+    """The entry of ``folder`` the import system takes for the module ``stem`` ('' none): a
+    module file, or a folder (a namespace portion too: ``import OpenSSL.SSL`` runs its
+    ``SSL.py``), but a namespace ``pip/``, which yields to the installed pip."""
+    for entry in sorted(entries):
+        path = os.path.join(folder, entry)
+        if "." in entry:
+            return path
+        if os.path.isdir(path) and (
+            stem != "pip" or guardless._find(stem, [folder])[0] == "package"
+        ):
+            return path
+    return ""
+
+
+def _pip_names(
+    python: str, sites: List[str], env: Dict[str, str], here: Optional[str]
+) -> Optional[FrozenSet[str]]:
     """The top-level names the pip installations the Python may run import (a pyenv shim may
-    run any of its versions'); None when its site folders hold no pip Warden can read."""
-    sites = guardless._site_path(python, here or ".", env)
-    packages = [p for p in (_pip_package(site) for site in sites or ()) if p]
+    run any of its versions'); None when its site folders hold no pip Warden can read. Its
+    site folders as ``guardless`` places them (the kernel's own path, a venv's, pyenv's) and
+    as ``site`` finds them from its installation (``sites``: a distribution's
+    ``dist-packages``)."""
+    places = (guardless._site_path(python, here or ".", env) or []) + sites
+    packages = [p for p in (_pip_package(site) for site in dict.fromkeys(places)) if p]
     if not packages:
         return None
     names: FrozenSet[str] = frozenset()
@@ -179,7 +205,9 @@ def _pip_names(python: str, env: Dict[str, str], here: Optional[str]) -> Optiona
 
 def _pip_package(site: str) -> str:
     package = os.path.join(site, "pip")
-    return os.path.realpath(package) if os.path.isfile(os.path.join(package, "__init__.py")) else ""
+    if not os.path.isfile(os.path.join(package, "__init__.py")):
+        return ""
+    return os.path.realpath(package)
 
 
 def names_of(package: str) -> FrozenSet[str]:
@@ -208,10 +236,23 @@ def _stamp(package: str) -> tuple:
     return tuple(parts)
 
 
+# a source line where an import may stand that the import lines' reading does not see: after a
+# `:` or `;` (`try: import socks`), a name given to a call (`__import__("x")`), an import
+# line continued with a backslash (`import a, \\` then `b`)
+_HIDDEN_IMPORT = re.compile(
+    rb"[:;][ \t]*(?:import|from)[ \t]|__import__|import_module|^[ \t]*import[^\n#]*\\\r?\n",
+    re.M,
+)
+
+
 def _read_names(package: str) -> Iterable[str]:
     """Every top-level name an import of the package's sources names (relative imports are
-    pip's own), read by their syntax tree; a source that does not parse by its import lines
-    (``stdlib_reach.imported_names``: reading too many is the safe side)."""
+    pip's own). Each source by its import lines (``stdlib_reach.imported_names``: a docstring's
+    line counts too, reading too many is the safe side), and a source holding an import those
+    do not show (``_HIDDEN_IMPORT``) by its syntax tree as well (``start_imports.module_level``,
+    function bodies included, literal ``__import__``/``import_module`` names): the trees of
+    all of pip's 6 MB cost seconds, these a fraction of one. A source that does not parse
+    counts by its import lines alone."""
     root = os.path.dirname(package)
     names = set()
     for folder, subs, files in os.walk(package):
@@ -225,10 +266,12 @@ def _read_names(package: str) -> Iterable[str]:
                     source = fh.read()
             except OSError:
                 continue
+            names |= stdlib_reach.imported_names(source.decode("utf-8", "replace"))
+            if not _HIDDEN_IMPORT.search(source):
+                continue
             try:
                 tree = ast.parse(source)
             except (SyntaxError, ValueError):
-                names |= stdlib_reach.imported_names(source.decode("utf-8", "replace"))
                 continue
             found = start_imports.module_level(tree, dotted, functions=True)
             names |= {module.split(".")[0] for module in found}
