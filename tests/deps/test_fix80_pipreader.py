@@ -14,11 +14,12 @@ PYTHONPATH's words, the user site; the folders the site's ``.pth`` files add) ho
 named like one pip's installed files import, read from them (kept per pip installation).
 """
 
+import os
 import sys
 
 import pytest
 from launched import PYPROJECT_INSTALL as UV
-from launched import local_pyproject_cell
+from launched import local_pyproject_cell, reading_refusal
 
 PY = sys.executable
 # what the cell's socks.py runs in pip's process: a marker, and a pyproject.toml the uv
@@ -86,3 +87,86 @@ def test_a_package_named_like_pips_import_is_refused(kernel):
 def test_control_ordinary_pip_readers_stay_readers(kernel, reader, files):
     kernel.installs_locally(_cell(kernel, reader, files))
     assert not (kernel.work / "socks-ran").exists()
+
+
+# -- the reading alone (no kernel): what counts, and where ------------------------------------
+
+VENV_PIP = os.path.join(os.path.dirname(PY), "pip")
+
+
+# what the refusal says: the file, and why it counts
+SOCKS_SAYS = "sub/socks.py (socks is a module pip's own files import)"
+
+
+@pytest.mark.parametrize(
+    "argv, files, env, refused",
+    [
+        ([VENV_PIP, "list"], {"sub/socks.py": ""}, {"PYTHONPATH": "sub"}, SOCKS_SAYS),
+        (
+            [VENV_PIP, "freeze"],
+            {"sub/truststore/__init__.py": ""},
+            {"PYTHONPATH": "sub"},
+            "sub/truststore (truststore is a module pip's own files import)",
+        ),
+        # a standard module pip's start reaches, before the standard library
+        (
+            [VENV_PIP, "list"],
+            {"sub/selectors.py": ""},
+            {"PYTHONPATH": "sub"},
+            "sub/selectors.py (selectors stands for a standard module pip's start reaches)",
+        ),
+        # -m pip: the working folder comes first (its pip/: refused by R38b-3's rule already)
+        ([PY, "-m", "pip", "list"], {"sub/socks.py": ""}, {"PYTHONPATH": "sub"}, SOCKS_SAYS),
+        ([PY, "-m", "pip", "list"], {"socks.py": ""}, {}, "/socks.py (socks is"),
+        ([PY, "-m", "pip", "list"], {"sub/pip/__init__.py": ""}, {"PYTHONPATH": "sub"}, "sub/pip"),
+        # allowed: no name pip imports; -P keeps the working folder off the path; a namespace
+        # pip/ yields to the installed pip; a standard name pip's start does not reach; a
+        # pip program's path starts with its own folder, not the working one
+        (
+            [VENV_PIP, "list"],
+            {"src/mypkg/__init__.py": "", "src/tool.py": ""},
+            {"PYTHONPATH": "src"},
+            "",
+        ),
+        ([PY, "-P", "-m", "pip", "list"], {"socks.py": ""}, {}, ""),
+        ([PY, "-m", "pip", "list"], {"pip/notes.txt": ""}, {}, ""),
+        ([VENV_PIP, "list"], {"sub/turtle.py": ""}, {"PYTHONPATH": "sub"}, ""),
+        ([VENV_PIP, "list"], {"socks.py": ""}, {}, ""),
+    ],
+)
+def test_reading(tmp_path, argv, files, env, refused):
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    found = reading_refusal(argv, tmp_path, env)
+    if refused:
+        assert refused in found, found
+    else:
+        assert found == "", found
+
+
+def test_an_installing_pip_is_left_to_its_own_rules(tmp_path):
+    # pip install keeps its decision in its process (or is refused as guardless): not this rule
+    (tmp_path / "socks.py").write_text("")
+    found = reading_refusal([PY, "-m", "pip", "install", "--no-index", "x"], tmp_path, {})
+    assert "pip imports" not in found, found
+
+
+def test_the_names_are_read_from_pips_files(tmp_path):
+    from jupyterlab_warden.kernel.guard.installs import pip_imports
+
+    package = tmp_path / "pip"
+    (package / "_vendor").mkdir(parents=True)
+    (package / "__init__.py").write_text(
+        '"""Docs."""\nfrom . import sibling\nfrom ._vendor import x\n'
+        "try: import optional_one\nexcept ImportError: pass\n"
+        "x = 1; import hidden_two\n"
+        "def f():\n    import in_function\n    __import__('by_literal')\n"
+    )
+    (package / "_vendor" / "__init__.py").write_text("import a_top, b_top as b\n")
+    names = pip_imports.names_of(str(package))
+    assert {"optional_one", "hidden_two", "in_function", "by_literal", "a_top", "b_top"} <= names
+    assert not {"sibling", "_vendor", "x", "b"} & names, names
+    # kept per installation while its __init__.py stays: a new one is read again
+    (package / "__init__.py").write_text("import other_three\n")
+    assert "other_three" in pip_imports.names_of(str(package))
