@@ -17,8 +17,9 @@ file whose lines may hide one (``try: import x``), by its syntax tree too
 (``_read_names``), kept per pip installation while its folder and ``__init__.py`` keep their
 identity and times. A standard module counts with the standard modules it reaches in turn
 (``stdlib_reach.closure``), in the folders searched before the standard library only.
-pip's files are read only when a searched folder holds an entry that may be a module, so a
-plain ``pip list`` costs a few listings.
+pip's files are read only when a searched folder holds an entry that may be a module, once
+per pip installation; then a pip command costs the listings of its folders (kept while they
+are unchanged: ``startup_modules.listing``).
 
 Left out (not followed): names pip imports through a computed name (pkg_resources' namespace
 packages, entry points a plugin lookup loads), the modules of pip's own site folder.
