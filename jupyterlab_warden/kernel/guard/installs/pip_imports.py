@@ -69,12 +69,18 @@ def problem(
     if not any(found for _, found, _ in entries):
         return ""  # nothing there can be imported: pip's files need not be read
     names = _pip_names(python, sites, env, here) if python else None
-    if names is None:
+    if names is None and any(
+        _module_path(folder, stem, paths)
+        for folder, found, _ in entries
+        for stem, paths in (found or {}).items()
+    ):
         which = f"the pip {python} runs" if python else "which Python this pip runs"
         return (
             f"Warden cannot find {which}, to tell which modules it imports from the folders "
             f"on its path: {_FIX}"
         )
+    if names is None:
+        return ""  # no folder holds a module (a program's own file, a data folder's files)
     stdlib = stdlib_reach.closure(frozenset(names | set(STDLIB_START) | {"runpy"}))
     for folder, found, place in entries:
         for stem in sorted(found or ()):

@@ -23,7 +23,7 @@ own folder (first on its path) nor PYTHONPATH holds one. A program not found run
 import os
 from typing import Dict, Optional, Tuple
 
-from . import guardless, stdlib_reach
+from . import guardless, shebang, stdlib_reach
 
 # the installers whose program is a Python script (their module found on PYTHONPATH first)
 _PYTHON_MODULES = {"pip": "pip", "conda": "conda", "mamba": "mamba"}
@@ -86,6 +86,8 @@ def foreign_imports(inv, env: Dict[str, str]) -> str:
     path = _program_file(inv.program, env)
     if not path:
         return ""
+    if shebang.interpreter_words(path) is None:
+        return ""  # a binary (or a file the shell runs): no Python imports pip's modules
     # a Python script's own folder comes first on its path; a program whose Python Warden
     # cannot tell is read by that folder and PYTHONPATH's ('' Python: nothing after them)
     python = pip_imports.python_of(path, lambda name: _which(name, env.get("PATH")))
