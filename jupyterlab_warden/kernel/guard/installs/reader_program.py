@@ -86,11 +86,12 @@ def foreign_imports(inv, env: Dict[str, str]) -> str:
     path = _program_file(inv.program, env)
     if not path:
         return ""
-    if shebang.interpreter_words(path) is None:
-        return ""  # a binary (or a file the shell runs): no Python imports pip's modules
-    # a Python script's own folder comes first on its path; a program whose Python Warden
-    # cannot tell is read by that folder and PYTHONPATH's ('' Python: nothing after them)
+    # a Python script's own folder comes first on its path; a Python whose options Warden
+    # does not read is read by that folder and PYTHONPATH's ('' Python: nothing after them)
     python = pip_imports.python_of(path, lambda name: _which(name, env.get("PATH")))
+    words = shebang.interpreter_words(path) if not python else []
+    if words is None or (not python and "python" not in " ".join(words)):
+        return ""  # a binary, a shell's script: not pip's Python (what it runs is its own)
     own = os.path.dirname(os.path.realpath(path))
     return pip_imports.problem(python, [own], set(), line_env, folder)
 
