@@ -6,9 +6,10 @@ standard library's. Its Python looks for each on its path in order: the script's
 working one for ``-m pip``) and PYTHONPATH's words come before the standard library and
 pip's site folder, the user site before the site folder of a Python that is no venv, and
 the folders the site's ``.pth`` files add after it, for the names it does not hold. A module
-there named like one pip imports runs in pip: ``PYTHONPATH=sub pip list`` with the cell's
-``sub/socks.py`` runs that file in a pip the line took Warden's guard from, though ``list``
-only reads.
+there named like one pip imports runs in pip (in the user site and the added folders, which
+hold installed packages, one changed since the kernel started, as every start reads them):
+``PYTHONPATH=sub pip list`` with the cell's ``sub/socks.py`` runs that file in a pip the line
+took Warden's guard from, though ``list`` only reads.
 
 The names are read from the files of the pip that runs (every ``import``, ``from`` and
 literal ``__import__``/``import_module`` of its package, function bodies included: the
@@ -93,6 +94,8 @@ def problem(
             if place == _ADDED and guardless._find(stem, sites)[0] in ("package", "module"):
                 continue  # the site folders, searched first, hold it (pip itself)
             path = _module_path(folder, stem, found[stem])
+            if path and place != _EARLY and not _changed(folder, stem, sites):
+                continue  # an installed module, as the other starts read these folders
             if path:
                 return (
                     f"pip imports {path} ({what}) from a folder its Python searches before "
@@ -100,6 +103,17 @@ def problem(
                     f"Warden's guard: {_FIX}"
                 )
     return ""
+
+
+def _changed(folder: str, stem: str, sites: List[str]) -> bool:
+    """Whether a file of the module ``stem`` in ``folder`` (a user site, a folder a ``.pth``
+    line adds) changed since the kernel started and is no copy Warden vouches for: those
+    folders hold installed packages (a path line to another environment's site folder), read
+    as ``start_files`` reads them for every start (R29a-9, R34-6b)."""
+    return any(
+        start_files._new(path) and not start_files._vouched(path, sites)
+        for path in start_files._module_files(folder, stem)
+    )
 
 
 def _early_folders(
