@@ -3981,6 +3981,8 @@ def _refuse_installer_starts(invocations: List[Invocation]) -> None:
         else:
             program = _which(inv.program, env.get("PATH"), False)
         _refuse_pyenv_hooks(program, env)
+        if inv.tool == "pip":
+            _refuse_pip_imports(inv, env)
         if inv.tool != "uv" or not _PATH_WRITES.get() or UNLAUNCHED.get():
             continue
         cwd = inv.cwd if os.path.isabs(inv.cwd) else os.path.join(_start_folder_or_cwd(), inv.cwd)
@@ -3990,6 +3992,22 @@ def _refuse_installer_starts(invocations: List[Invocation]) -> None:
             except Unreadable as exc:
                 why = f"uv runs {path[:200]} to query it, without a guard: {exc}"
                 raise Unreadable(why) from None
+
+
+def _refuse_pip_imports(inv: Invocation, env: Dict[str, str]) -> None:
+    """A pip command that installs nothing, whose Python imports a module of a folder the cell
+    may write in place of one pip's files import (red team 57a R57a-9: ``PYTHONPATH=sub pip
+    list`` runs ``sub/socks.py`` in a pip the line took Warden's guard from): Unreadable.
+    ``reader_program.foreign_imports``. An installing pip is left to its own rules (one that
+    keeps the guard decides in its process; one that loses it is refused)."""
+    from .arguments import pip_command
+    from .pip_commands import PIP_INSTALLING
+
+    if pip_command(inv.args)[0] in PIP_INSTALLING:
+        return
+    why = reader_program.foreign_imports(inv, env)
+    if why:
+        raise Unreadable(why)
 
 
 def _inherited_environ() -> Dict[str, str]:

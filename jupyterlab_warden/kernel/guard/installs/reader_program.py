@@ -23,7 +23,7 @@ own folder (first on its path) nor PYTHONPATH holds one. A program not found run
 import os
 from typing import Dict, Optional, Tuple
 
-from . import guardless, stdlib_reach
+from . import guardless, shebang, stdlib_reach
 
 # the installers whose program is a Python script (their module found on PYTHONPATH first)
 _PYTHON_MODULES = {"pip": "pip", "conda": "conda", "mamba": "mamba"}
@@ -55,6 +55,45 @@ def trusted(inv, env: Dict[str, str]) -> bool:
         return top is None or _module_is_own(top, {"P"}, env, folder, (own,))
     except Unreadable:
         return False
+
+
+def foreign_imports(inv, env: Dict[str, str]) -> str:
+    """Why the pip command ``inv`` (``env``: the environment it starts with, the line's
+    variables over the inherited ones) imports a module of a folder its Python searches before
+    pip's own files, which Warden does not read ('' when none: ``pip_imports``, red team 57a
+    R57a-9: ``PYTHONPATH=sub pip list`` runs the cell's ``sub/socks.py``). Read in the start's
+    folder (``start_folder``)."""
+    from . import pip_imports
+    from .commands import _which, current_folder
+
+    here = current_folder()
+    folder = None if here is None else os.path.abspath(os.path.join(here or ".", inv.cwd))
+    line_env = dict(inv.env)  # PYTHONPATH: the line's, else the inherited and os.environ's
+    if inv.module_start:
+        python, _module, letters = inv.module_start
+        path = _program_file(python, env)
+        if not path:
+            return ""  # not found: exec fails, nothing runs
+        flags = set(letters)
+        safe = flags & {"I", "P"} or (not flags & {"I", "E"} and env.get("PYTHONSAFEPATH"))
+        if not safe and folder is None:
+            return (
+                "python -m pip searches the folder it starts in first for the modules pip "
+                "imports, a folder Warden cannot tell (a cd it cannot follow): run it from a "
+                "folder Warden can follow, or with -P"
+            )
+        return pip_imports.problem(path, [] if safe else [folder], flags, line_env, folder)
+    path = _program_file(inv.program, env)
+    if not path:
+        return ""
+    # a Python script's own folder comes first on its path; a Python whose options Warden
+    # does not read is read by that folder and PYTHONPATH's ('' Python: nothing after them)
+    python = pip_imports.python_of(path, lambda name: _which(name, env.get("PATH")))
+    words = shebang.interpreter_words(path) if not python else []
+    if words is None or (not python and "python" not in " ".join(words)):
+        return ""  # a binary, a shell's script: not pip's Python (what it runs is its own)
+    own = os.path.dirname(os.path.realpath(path))
+    return pip_imports.problem(python, [own], set(), line_env, folder)
 
 
 def _program_file(program: str, env: Dict[str, str]) -> str:
