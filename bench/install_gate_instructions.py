@@ -8,10 +8,10 @@ Each mode runs the loop of ``install_gate_overhead.py``'s spawning workload
 (``subprocess.run(["true"])``) twice under callgrind, with 0 and with ``--starts`` starts after
 the same warm-up, so interpreter start, imports and the guard's first use cancel out: what is
 left is the instructions one start costs in the parent (the child is not traced). The garbage
-collector is off while measuring (it ran at a different start in each run: noise, not cost). Modes: no
-guard; the kernel's guard (as the launch marks it: the issue's figure); the guard of a Python
-the kernel starts. User-space instructions only: the system calls' kernel time is not counted
-(the wall-time bench has it). Needs valgrind (`apt-get install valgrind`).
+collector is off while measuring (it ran at a different start in each run: noise, not cost).
+Modes: no guard; the kernel's guard (as the launch marks it: the issue's figure); the guard of
+a Python the kernel starts. User-space instructions only: the system calls' kernel time is not
+counted (the wall-time bench has it). Needs valgrind (`apt-get install valgrind`).
 """
 
 import argparse
