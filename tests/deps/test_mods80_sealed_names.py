@@ -21,7 +21,9 @@ installs a benign package (the shipped data reads, unchanged).
 """
 
 import json
+import os
 import shlex
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -30,8 +32,12 @@ import pytest
 from launched import KERNEL_POLICY
 from real_uv import real_uv
 
+from jupyterlab_warden.kernel.boot.launch_env import SITE_DIR
+from jupyterlab_warden.kernel.environ import DEFERRED_PYTHONPATH_ENV
+
 GUARD = "jupyterlab_warden.kernel.guard"
-DEPS = Path(__file__).resolve().parents[2] / "jupyterlab_warden" / "kernel" / "deps"
+PACKAGE = Path(__file__).resolve().parents[2] / "jupyterlab_warden"
+SHIPPED = ("top-packages.txt", "imitation-rules.json")
 
 # the cell's head: the sealed modules, found by name in sys.modules (as the process may; the
 # same modules imported where Warden is off), and
@@ -65,7 +71,7 @@ ATTACKS = {
     ),
     # the boot's os the guard's kernel_age reads ages with (loaded after the seal): its stat
     # answers for the shipped files as older than the kernel; then the shipped ranking itself
-    # is rewritten to list torcj (``SHIPPED``: the test puts it back)
+    # is rewritten to list torcj (in the test's own copy of the package: ``private``)
     "FROZEN_OS": (
         "real_os = frozen_os.FROZEN_OS\n"
         "class Old:\n"
@@ -122,27 +128,38 @@ def trusted(kernel):
     return kernel
 
 
-SHIPPED = ("top-packages.txt", "imitation-rules.json")
-
-
 @pytest.fixture()
-def shipped_files():
-    """The shipped data files a cell rewrites, put back as they were after the test."""
-    kept = {name: (DEPS / name).read_bytes() for name in SHIPPED}
-    yield
-    _restore(kept)
+def private(tmp_path):
+    """A copy of the kernel package for this test's cells, guarded or not (the guard boots from
+    its site folder by location, the cell imports the package by name: both the copy's). The
+    cells rewrite the shipped data files: in the repository's own package, every kernel of a
+    test running beside this one (CI runs two lanes at once) would read them as changed since
+    its start and refuse its installs."""
+    root = tmp_path / "package"
+    copied = root / "jupyterlab_warden"
+    skip = shutil.ignore_patterns("__pycache__", "labextension", "lab")
+    shutil.copytree(PACKAGE, copied, ignore=skip)
+    # the contract files where a wheel has them (the source tree's schema/ is the repository's)
+    shutil.copytree(PACKAGE.parent / "schema", copied / "kernel" / "contracts")
+    site = str(copied / Path(SITE_DIR).relative_to(PACKAGE))
+    return root, site
 
 
-def _restore(kept: dict) -> None:
-    """Puts back the shipped files a cell rewrote; then lets a second and a half pass since
-    their change (the guard counts a file changed up to a second before the kernel started as
-    changed since: the next kernel must start after that, or it refuses for that reason)."""
-    for name, data in kept.items():
-        if (DEPS / name).read_bytes() != data:
-            (DEPS / name).write_bytes(data)
-    changed = max((DEPS / name).stat().st_ctime for name in SHIPPED)
-    while time.time() < changed + 1.5:
-        time.sleep(changed + 1.5 - time.time())
+def _env(kernel, private, launched: bool) -> dict:
+    """The kernel's environment with the package copy in place of the repository's (its site
+    folder for the guard's, its root for the repository on PYTHONPATH)."""
+    root, site = private
+    swap = {SITE_DIR: site, str(PACKAGE.parent): str(root)}
+    env = kernel.env(launched)
+    for name in ("PYTHONPATH", DEFERRED_PYTHONPATH_ENV):
+        if name in env:
+            env[name] = os.pathsep.join(swap.get(p, p) for p in env[name].split(os.pathsep))
+    assert str(root) in env["PYTHONPATH"], env["PYTHONPATH"]
+    return env
+
+
+def _run(kernel, private, code: str, launched: bool) -> dict:
+    return kernel.cell(code, launched=launched, env=_env(kernel, private, launched))
 
 
 def test_the_plain_install_is_refused_as_an_imitation(trusted):
@@ -151,15 +168,13 @@ def test_the_plain_install_is_refused_as_an_imitation(trusted):
 
 
 @pytest.mark.parametrize("how", sorted(ATTACKS))
-def test_a_rebound_sealed_name_keeps_the_refusal(trusted, shipped_files, how):
-    kept = {name: (DEPS / name).read_bytes() for name in SHIPPED}
+def test_a_rebound_sealed_name_keeps_the_refusal(trusted, private, how):
     trusted.reset()
-    plain = trusted.cell(_cell(trusted, ATTACKS[how]), launched=False)
-    _restore(kept)
+    plain = _run(trusted, private, _cell(trusted, ATTACKS[how]), launched=False)
     assert plain["refused"] is None and trusted.installed("torcj"), plain
+    _fresh(private)
     trusted.reset()
-    guarded = trusted.cell(_cell(trusted, ATTACKS[how]), launched=True)
-    _restore(kept)
+    guarded = _run(trusted, private, _cell(trusted, ATTACKS[how]), launched=True)
     # before (main): no refusal, torcj fetched and installed
     assert guarded["refused"], guarded
     assert trusted.index.requests == [] and not trusted.installed("torcj"), guarded
@@ -171,19 +186,30 @@ def test_a_rebound_sealed_name_keeps_the_refusal(trusted, shipped_files, how):
 
 
 @pytest.mark.parametrize("name", ["top-packages.txt", "imitation-rules.json"])
-def test_a_shipped_file_rewritten_after_the_start_is_refused(trusted, shipped_files, name):
-    kept = {name: (DEPS / name).read_bytes() for name in SHIPPED}
+def test_a_shipped_file_rewritten_after_the_start_is_refused(trusted, private, name):
     trusted.reset()
-    plain = trusted.cell(_cell(trusted, _rewrite(name)), launched=False)
-    _restore(kept)
+    plain = _run(trusted, private, _cell(trusted, _rewrite(name)), launched=False)
     assert plain["refused"] is None and trusted.installed("torcj"), plain
+    _fresh(private)
     trusted.reset()
-    guarded = trusted.cell(_cell(trusted, _rewrite(name)), launched=True)
-    _restore(kept)
+    guarded = _run(trusted, private, _cell(trusted, _rewrite(name)), launched=True)
     # before (main): no refusal, the rewritten file read, torcj installed
     assert guarded["refused"], guarded
     assert trusted.index.requests == [] and not trusted.installed("torcj"), guarded
     assert name in guarded["refused"] and "restart the kernel" in guarded["refused"], guarded
+
+
+def _fresh(private) -> None:
+    """The copy's shipped data put back as shipped after the unguarded run rewrote it, and its
+    change left a second and a half behind (the guard counts a file changed up to a second
+    before the kernel started as changed since)."""
+    root, _ = private
+    deps = root / "jupyterlab_warden" / "kernel" / "deps"
+    for name in SHIPPED:
+        (deps / name).write_bytes((PACKAGE / "kernel" / "deps" / name).read_bytes())
+    changed = max((deps / name).stat().st_ctime for name in SHIPPED)
+    while time.time() < changed + 1.5:
+        time.sleep(changed + 1.5 - time.time())
 
 
 def test_an_untampered_cell_installs_a_benign_package(trusted):
