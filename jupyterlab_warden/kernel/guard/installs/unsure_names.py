@@ -52,12 +52,13 @@ def _discovered(request, inv, env: Dict[str, str], cwd: str) -> Iterator[str]:
 def _uv(request, env: Dict[str, str], cwd: str) -> Iterator[str]:
     from . import uv_config
     from .request import InstallRequest
+    from .uv_discovery import upward
 
     # a command read as installing nothing (`uv pip list`) reads them all the same: every
     # file uv may read, as no option stops it
     for path, _kind in uv_config.config_files(request or InstallRequest("uv", "uv"), env, cwd):
         yield path
-    for folder in _upward(cwd):
+    for folder in upward(cwd):
         yield os.path.join(folder, ".venv")
         yield os.path.join(folder, ".python-version")
         yield os.path.join(folder, "pyvenv.cfg")
@@ -72,12 +73,3 @@ def _pip(env: Dict[str, str], program: str, cwd: str) -> List[str]:
 
     return pip_config_files(dict(env), program or "pip", cwd)
 
-
-def _upward(cwd: str) -> Iterator[str]:
-    folder = os.path.abspath(cwd)
-    while True:
-        yield folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return
-        folder = parent

@@ -49,6 +49,18 @@ _CP_VERSION = re.compile(r"^cp(\d)(\d+)$")
 _ANY_PYTHON_NAME = re.compile(r"^(?:python|pypy|graalpy|pyodide)(?:\d+(?:\.\d+)?t?)?$")
 
 
+def upward(cwd: str) -> Iterator[str]:
+    """``cwd`` (made absolute) and each folder above it up to ``/``: where uv (and the files it
+    discovers: ``.venv``, ``pyproject.toml``, ``.python-version``) looks from a working folder."""
+    folder = os.path.abspath(cwd)
+    while True:
+        yield folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return
+        folder = parent
+
+
 class Discovery:
     """What a uv command line asks of discovery: its command words, its options, its
     environment and working folder."""
@@ -127,13 +139,7 @@ class Discovery:
                 yield path, where
 
     def _upward(self) -> Iterator[str]:
-        folder = os.path.abspath(self.cwd)
-        while True:
-            yield folder
-            parent = os.path.dirname(folder)
-            if parent == folder:
-                return
-            folder = parent
+        return upward(self.cwd)
 
     def queried_environments(self) -> Iterator[Tuple[str, str]]:
         """Environments uv queries whatever Python it is asked for: a project command's (the
