@@ -2639,6 +2639,12 @@ class LineState {
     ) {
       this.unresolved ||= `${name} of a name Warden cannot read`;
     }
+    if (['cd', 'pushd', 'popd'].includes(name) && ['|', '|&'].includes(after)) {
+      // a pipeline's stage before its last runs in a subshell of its own (bash, dash; only
+      // the last may run in the shell itself, under lastpipe): it moves neither the stages
+      // after it nor the later commands (`pushd sub |& uvx ...`, `cd d | true; x`)
+      return name;
+    }
     if (name === 'cd' || name === 'pushd') {
       // `cd -P` resolves links first: a later `..` is not the folder Warden would read
       const target = args.filter(a => !/^-[Le@]+$/.test(a))[0];

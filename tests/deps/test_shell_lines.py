@@ -37,11 +37,7 @@ CASES = json.loads(FIXTURE.read_text())["cases"] if FIXTURE.exists() else []
 
 @pytest.mark.parametrize("case", CASES, ids=[c["line"][:60] for c in CASES])
 def test_generated_shell_line(case):
-    # ``kernel_rules``: a line both sides refuse where the kernel reads less than the static
-    # side (its reason in ``kernel_why``); still a refusal, never an allowance
-    expected = case.get("kernel_rules", case["rules"])
-    assert "install-unreadable" in expected or expected == case["rules"], case
-    assert rules_for(case["line"]) == expected
+    assert rules_for(case["line"]) == case["rules"]
 
 
 def test_the_fixture_is_there_and_refuses_and_allows():

@@ -1928,6 +1928,11 @@ class _LineState:
         names = [a.split("=", 1)[0] for a in args]
         if name in _STATE_BUILTINS | {"unset"} and any(_EXPANSION.search(n) for n in names):
             self.unresolved = self.unresolved or f"{name} of a name Warden cannot read"
+        if name in ("cd", "pushd", "popd") and after in ("|", "|&"):
+            # a pipeline's stage before its last runs in a subshell of its own (bash, dash;
+            # only the last may run in the shell itself, under lastpipe): it moves neither the
+            # stages after it nor the later commands (`pushd sub |& uvx ...`, `cd d | true; x`)
+            return name
         if name in ("cd", "pushd"):
             # `cd -P` resolves links first: a later `..` is not the folder Warden would read
             target = [a for a in args if not re.match(r"^-[Le@]+$", a)][:1]

@@ -72,4 +72,3 @@ def _pip(env: Dict[str, str], program: str, cwd: str) -> List[str]:
     from .sources import pip_config_files
 
     return pip_config_files(dict(env), program or "pip", cwd)
-
