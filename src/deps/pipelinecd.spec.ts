@@ -33,7 +33,12 @@ function rulesFor(line: string): string[] {
     };
     const rules = new Set<string>();
     for (const found of shellInstalls(line, 0, env, context)) {
-      for (const f of decideInstall(found.request, {}, shippedData(), COMMAND_LINE)) {
+      for (const f of decideInstall(
+        found.request,
+        {},
+        shippedData(),
+        COMMAND_LINE
+      )) {
         rules.add(f.ruleId);
       }
     }
@@ -44,7 +49,10 @@ function rulesFor(line: string): string[] {
 }
 
 describe('a cd in a pipeline stage', () => {
-  it.each(lines.cases.map(c => [c.line, c] as const))('%s', (_name, { line, rules }) => {
-    expect(rulesFor(line)).toEqual(rules);
-  });
+  it.each(lines.cases.map(c => [c.line, c] as const))(
+    '%s',
+    (_name, { line, rules }) => {
+      expect(rulesFor(line)).toEqual(rules);
+    }
+  );
 });
