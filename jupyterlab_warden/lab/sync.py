@@ -33,6 +33,7 @@ from .central.status_reporter import StatusReporter, kernel_coverage
 from .events.handlers import EventPipelineStatusHandler, EventsHandler
 from .events.recovery import Recovery, open_event_store
 from .events.rule_policy import apply_rule_policy
+from .events.session_paths import current_notebook, kernel_paths
 from .events.spool import SpoolIngester
 from .events.store import EventStore
 from .kernel_launch import SETTINGS_KEY as KERNEL_STATUS_DIR
@@ -55,10 +56,15 @@ class WardenSync:
         lab_id: str,
         policy: Callable[[], dict] = dict,
         root_dir: str = "",
+        session_manager=None,
         log,
     ) -> None:
         self.config = config
         self.root_dir = root_dir  # the server's root: event locations are made relative to it
+        # the server's sessions: a kernel's events name its notebook as it is called now
+        # (``session_paths``), read again before each look at the spool
+        self.session_manager = session_manager
+        self._kernel_paths: Dict[str, str] = {}
         self.log = log
         self.link = link
         self.data_dir = data_dir
@@ -160,6 +166,7 @@ class WardenSync:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
         if self.spool is not None:
+            await self._read_sessions()
             self._ingest_spool()  # what kernels wrote during shutdown
         if self.store is not None:
             self.store.close()
@@ -167,8 +174,19 @@ class WardenSync:
 
     async def _spool_loop(self) -> None:
         while True:
+            await self._read_sessions()
             self._ingest_spool()
             await asyncio.sleep(self.config.spool_interval)
+
+    async def _read_sessions(self) -> None:
+        """The kernels' current notebook paths; on a failure the last ones read are kept (a
+        kernel's event then names the notebook as it was called then, or as the kernel does)."""
+        if self.session_manager is None:
+            return
+        try:
+            self._kernel_paths = await kernel_paths(self.session_manager)
+        except Exception:  # noqa: BLE001 - never costs the events: they keep the kernel's path
+            self.log.exception("Warden: cannot read the server's sessions")
 
     def _ingest_spool(self) -> None:
         try:
@@ -201,8 +219,11 @@ class WardenSync:
         """Spooled events as the policy wants them; posture rules switched off left out.
         ``observers`` (the artifact registry, issue 19) see the kernels' events kept."""
         policy, catalog = self.policy(), rule_catalog()
+        paths = self._kernel_paths
         shaped = (
-            apply_rule_policy(relative_where(event, self.root_dir), policy, catalog)
+            apply_rule_policy(
+                relative_where(current_notebook(event, paths), self.root_dir), policy, catalog
+            )
             for event in events
         )
         kept = [event for event in shaped if event is not None]
@@ -337,6 +358,7 @@ def start_pipeline(
         lab_id=lab_id,
         policy=policy,
         root_dir=server_app.root_dir,
+        session_manager=server_app.session_manager,
         log=server_app.log,
     )
     server_app.web_app.settings[SETTINGS_KEY] = sync

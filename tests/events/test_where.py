@@ -41,3 +41,23 @@ def test_a_symlinked_root_is_resolved(tmp_path):
     assert (
         relative_where(located(str(real / "a.ipynb")), str(link))["location"]["path"] == "a.ipynb"
     )
+
+
+def test_a_kernels_event_names_its_sessions_notebook_as_it_is_called_now():
+    from jupyterlab_warden.lab.events.session_paths import current_notebook
+
+    paths = {"k1": "train/model.ipynb"}
+    event = {"kind": "runtime", "location": {"kernel_id": "k1", "path": "/r/Untitled.ipynb"}}
+    out = current_notebook(event, paths)
+    assert out["location"] == {"kernel_id": "k1", "path": "train/model.ipynb"}
+    assert event["location"]["path"] == "/r/Untitled.ipynb", "the caller's event is not changed"
+    no_path = {"location": {"kernel_id": "k1"}}
+    assert current_notebook(no_path, paths)["location"]["path"] == "train/model.ipynb"
+    for other in (
+        {"location": {"kernel_id": "k2", "path": "a.ipynb"}},  # no session: as reported
+        {"location": {"path": "a.ipynb"}},
+        {"location": {"kernel_id": 3}},
+        {"location": "not an object"},
+        "not an event",
+    ):
+        assert current_notebook(other, paths) is other
