@@ -204,11 +204,17 @@ test.describe('Warden in the notebook', () => {
         kernelPreference: { name: 'python3' }
       });
     });
+    // the console redraws its cells when its kernel arrives (the banner then shows the
+    // kernel's own text): typing before that can land in a prompt that is replaced
+    await expect(page.locator('.jp-CodeConsole-banner')).toContainText('Python', {
+      timeout: 60000
+    });
     const prompt = page.locator('.jp-CodeConsole-promptCell .cm-content');
     await prompt.click();
     await page.keyboard.type(
       "open('console-marker.txt', 'w').write('ran'); import pickle; pickle.loads(b'')"
     );
+    await expect(prompt).toContainText('pickle.loads');
     await page.keyboard.press('Shift+Enter');
     const console = page.locator('.jp-CodeConsole');
     await expect(console.locator('.jp-OutputArea-output').last()).toContainText(
