@@ -204,11 +204,16 @@ test.describe('Warden in the notebook', () => {
         kernelPreference: { name: 'python3' }
       });
     });
-    // the console redraws its cells when its kernel arrives (the banner then shows the
-    // kernel's own text): typing before that can land in a prompt that is replaced
-    await expect(page.locator('.jp-CodeConsole-banner')).toContainText('Python', {
-      timeout: 60000
-    });
+    // the console redraws its cells when its kernel arrives: typing before its kernel is
+    // idle can land in a prompt that is then replaced (ci94, at load 9)
+    await page.waitForFunction(
+      () => {
+        const panel = window.jupyterapp.shell.currentWidget as any;
+        return panel?.sessionContext?.session?.kernel?.status === 'idle';
+      },
+      undefined,
+      { timeout: 60000 }
+    );
     const prompt = page.locator('.jp-CodeConsole-promptCell .cm-content');
     await prompt.click();
     await page.keyboard.type(
