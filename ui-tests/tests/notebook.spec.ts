@@ -204,11 +204,22 @@ test.describe('Warden in the notebook', () => {
         kernelPreference: { name: 'python3' }
       });
     });
+    // the console redraws its cells when its kernel arrives: typing before its kernel is
+    // idle can land in a prompt that is then replaced (ci94, at load 9)
+    await page.waitForFunction(
+      () => {
+        const panel = window.jupyterapp.shell.currentWidget as any;
+        return panel?.sessionContext?.session?.kernel?.status === 'idle';
+      },
+      undefined,
+      { timeout: 60000 }
+    );
     const prompt = page.locator('.jp-CodeConsole-promptCell .cm-content');
     await prompt.click();
     await page.keyboard.type(
       "open('console-marker.txt', 'w').write('ran'); import pickle; pickle.loads(b'')"
     );
+    await expect(prompt).toContainText('pickle.loads');
     await page.keyboard.press('Shift+Enter');
     const console = page.locator('.jp-CodeConsole');
     await expect(console.locator('.jp-OutputArea-output').last()).toContainText(
