@@ -3295,7 +3295,9 @@ def _made_places(
         return found + [(name or "a command", "")]  # after a cd Warden cannot follow
     here = in_full(base)
     if name == "mkdir":
-        for word in _mkdir_operands(words[1:]):
+        from .dangling import mkdir_operands
+
+        for word in mkdir_operands(words[1:]):
             found += _places_of(name, here, line_writers.FILE, word)
     for inv in invocations:
         parts = _word_paths(inv.args) + ([".venv"] if inv.tool == "uv" else [])
@@ -3321,24 +3323,6 @@ def _tar_extracts(args: List[str]) -> bool:
         elif word in ("--create", "--list", "--append", "--update", "--diff", "--compare"):
             modes += "c"
     return "x" in modes or not any(letter in modes for letter in "ctrudA")
-
-
-def _mkdir_operands(args: List[str]) -> List[str]:
-    """The folders ``mkdir ARGS`` makes (its options: -p, -v, -m MODE, -Z, --long ones)."""
-    operands, options, i = [], True, 0
-    while i < len(args):
-        word = args[i]
-        if options and word == "--":
-            options = False
-        elif options and word.startswith("-") and word != "-":
-            if word in ("-m", "--mode", "--context") or (
-                not word.startswith("--") and word.endswith("m") and "m" not in word[1:-1]
-            ):
-                i += 1  # its value is the next word
-        else:
-            operands.append(word)
-        i += 1
-    return operands
 
 
 def _makers_alongside(commands, k: int, places) -> tuple:

@@ -114,6 +114,20 @@ def maker(reason, places, on_trust: bool = False) -> str:
     return ""
 
 
+def mkdir_operands(args: list) -> list:
+    """The folders ``mkdir ARGS`` may make: every word that is no option (red team 81 R81-1).
+    A mode's value counts too (``-m 755``: a folder named 755 is a place too many, the safe
+    side): reading which option takes the next word missed GNU's ``--context`` (its value only
+    after ``=``, so ``mkdir --context m`` makes m), and getopt's abbreviations and bundles."""
+    operands, options = [], True
+    for word in args:
+        if options and word == "--":
+            options = False
+        elif not (options and word.startswith("-") and word != "-"):
+            operands.append(word)
+    return operands
+
+
 def _unknown(writer) -> bool:
     """An unknown program or a Python with Warden's guard, whose code says where it writes
     (``commands.CodeWriter``, ``GuardedWriter``: by their class names, so this module does not

@@ -1,0 +1,98 @@
+"""Red team 81 on fix80dangling/fix80pipreader: folders a line makes that Warden's reading of
+its makers missed, and modules a pip imports from a folder the line makes or fills.
+
+R81-1: ``mkdir --context m`` (GNU's ``--context[=CTX]`` takes its value only after ``=``) was
+read as ``mkdir`` with the value ``m`` and no operand: ``dangling.maker`` found no writer of m,
+and ``bin/pip -> ../m/../evil`` on PATH ran evil.
+R81-2: ``PYTHONPATH=L pip list`` with ``L -> m/../real`` (real/socks.py): ``pip_imports``
+listed no folder L (it leads nowhere now) and ``mkdir m`` on the line made it resolve.
+Each attack runs its payload (installs from the test index, a host the policy refuses)
+without Warden and is refused with it; the ordinary lines beside them run.
+"""
+
+import pytest
+from launched import system_call
+
+PATH_FIRST = 'import os\nos.environ["PATH"] = os.getcwd() + "/bin:" + os.environ["PATH"]\n'
+
+
+def _evil(kernel) -> None:
+    """work/evil: installs warden-demo-pkg from the test index; work/bin on PATH."""
+    path = kernel.work / "evil"
+    path.write_text(f"#!/bin/sh\n{kernel.uv_install()}\n")
+    path.chmod(0o755)
+    (kernel.work / "bin").mkdir(exist_ok=True)
+    (kernel.work / "bin" / "pip").symlink_to("../m/../evil")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "mkdir --context m && pip --version",  # R81-1
+        "mkdir --cont m && pip --version",
+        "mkdir -v --context m; pip --version",
+    ],
+)
+def test_a_mkdir_operand_after_an_optional_value_option_is_a_maker(kernel, line):
+    _evil(kernel)
+    code = PATH_FIRST + "import shutil\nshutil.rmtree('m', ignore_errors=True)\n"
+    code += system_call(line)
+    guarded = kernel.kept_from_refused_host(code)
+    assert guarded["refused"] and "unsure" in guarded["refused"], guarded
+
+
+SOCKS = "import os\nos.system({install!r})\n"
+
+
+def _socks(kernel) -> str:
+    real = kernel.work / "real"
+    real.mkdir()
+    (real / "socks.py").write_text(SOCKS.format(install=kernel.uv_install()))
+    (kernel.work / "L").symlink_to("m/../real")
+    return "import os, shutil\nshutil.rmtree('m', ignore_errors=True)\n"
+
+
+@pytest.mark.parametrize("line", ["mkdir m; PYTHONPATH=L pip list", "mkdir m && PYTHONPATH=L:. pip list"])
+def test_a_pip_path_folder_leading_nowhere_until_the_line_makes_it_is_refused(kernel, line):
+    code = _socks(kernel) + system_call(line)
+    guarded = kernel.kept_from_refused_host(code)
+    assert guarded["refused"], guarded
+
+
+def test_a_pip_path_module_the_line_writes_is_refused(kernel):
+    (kernel.work / "sub").mkdir()
+    (kernel.work / "x.py").write_text(SOCKS.format(install=kernel.uv_install()))
+    code = "import os\n" + system_call("cp x.py sub/socks.py && PYTHONPATH=sub pip list")
+    code = "import os\nos.remove('sub/socks.py') if os.path.exists('sub/socks.py') else None\n" + code
+    guarded = kernel.kept_from_refused_host(code)
+    assert guarded["refused"], guarded
+
+
+@pytest.mark.parametrize(
+    "path_first, line",
+    [
+        (True, "mkdir -p out && pip --version"),  # bin/pip -> ../m/../evil stays stuck at m
+        (True, "mkdir -m 755 new && pip --version"),
+        (True, "mkdir --context=x new; pip --version"),
+        (False, "mkdir -p out && pip list"),
+        (False, "cp a.txt out/ && python3 -m pip list"),
+        (False, "python3 train.py && pip list"),
+        (False, "cp x.py sub/zzz.py && PYTHONPATH=sub pip list"),
+        (False, "mkdir n && PYTHONPATH=sub pip list"),
+        (False, "mkdir n; PYTHONPATH=L pip list"),  # L -> m/../real stays stuck at m
+    ],
+)
+def test_ordinary_lines_beside_them_run(kernel, path_first, line):
+    """No false refusal: a stale link on PATH nothing on the line makes resolve, writers that
+    put no module pip imports where pip looks."""
+    _evil(kernel)
+    for name in ("sub", "out", "real"):
+        (kernel.work / name).mkdir()
+    (kernel.work / "L").symlink_to("m/../real")
+    (kernel.work / "a.txt").write_text("a\n")
+    (kernel.work / "x.py").write_text("X = 1\n")
+    (kernel.work / "train.py").write_text("open('model.txt', 'w').write('m')\n")
+    code = (PATH_FIRST if path_first else "import os\n") + f"assert os.system({line!r}) == 0\n"
+    result = kernel.cell(code, launched=True)
+    assert result["refused"] is None, result
+    assert not kernel.installed()
