@@ -11,7 +11,7 @@ without Warden and is refused with it; the ordinary lines beside them run.
 """
 
 import pytest
-from launched import system_call
+from launched import installed, system_call
 
 PATH_FIRST = 'import os\nos.environ["PATH"] = os.getcwd() + "/bin:" + os.environ["PATH"]\n'
 
@@ -37,6 +37,23 @@ def test_a_mkdir_operand_after_an_optional_value_option_is_a_maker(kernel, line)
     _evil(kernel)
     code = PATH_FIRST + "import shutil\nshutil.rmtree('m', ignore_errors=True)\n"
     code += system_call(line)
+    guarded = kernel.kept_from_refused_host(code)
+    assert guarded["refused"] and "unsure" in guarded["refused"], guarded
+
+
+@pytest.mark.parametrize("line", ["mkdir m && pip --version", "mkdir -p m/x; ls"])
+def test_a_path_folder_leading_nowhere_until_the_line_makes_it_is_refused(kernel, line):
+    """R81-4: PATH's first folder B -> m/../realbin (realbin/pip, realbin/ls: evil): while m
+    is missing the shell passes over B; ``mkdir m`` makes it resolve and the shell runs
+    realbin's program. The lookup weighed only entries that are links themselves."""
+    real = kernel.work / "realbin"
+    real.mkdir()
+    for name in ("pip", "ls"):
+        (real / name).write_text(f"#!/bin/sh\n{kernel.uv_install()}\n")
+        (real / name).chmod(0o755)
+    (kernel.work / "B").symlink_to("m/../realbin")
+    code = 'import os, shutil\nos.environ["PATH"] = os.getcwd() + "/B:" + os.environ["PATH"]\n'
+    code += "shutil.rmtree('m', ignore_errors=True)\n" + system_call(line)
     guarded = kernel.kept_from_refused_host(code)
     assert guarded["refused"] and "unsure" in guarded["refused"], guarded
 
@@ -96,3 +113,20 @@ def test_ordinary_lines_beside_them_run(kernel, path_first, line):
     result = kernel.cell(code, launched=True)
     assert result["refused"] is None, result
     assert not kernel.installed()
+
+
+def test_a_path_folder_leading_nowhere_a_program_runs_by_name_is_refused(kernel):
+    """R81-4, a program run by name by the line's program: tar runs gzip from PATH's first
+    folder B -> m/../realbin once ``mkdir m`` made it resolve."""
+    installed("tar")
+    real = kernel.work / "realbin"
+    real.mkdir()
+    (real / "gzip").write_text(f"#!/bin/sh\n{kernel.uv_install()}\nexec /bin/gzip \"$@\"\n")
+    (real / "gzip").chmod(0o755)
+    (kernel.work / "B").symlink_to("m/../realbin")
+    (kernel.work / "a.txt").write_text("a\n")
+    code = 'import os, shutil\nos.environ["PATH"] = os.getcwd() + "/B:" + os.environ["PATH"]\n'
+    code += "shutil.rmtree('m', ignore_errors=True)\n"
+    code += system_call("mkdir m && tar czf o.tgz a.txt")
+    guarded = kernel.kept_from_refused_host(code)
+    assert guarded["refused"] and "unsure" in guarded["refused"], guarded

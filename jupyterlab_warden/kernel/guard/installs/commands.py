@@ -3359,6 +3359,17 @@ def _refuse_unsure_path_links(program: str, env: Dict[str, str], makers: tuple) 
     base = current_folder()
     if base is None and any(not f.startswith("/") for f in search.split(os.pathsep)):
         return  # `_refuse_path_programs` refuses a relative folder where none is told
+    for folder in search.split(os.pathsep):
+        # a folder of PATH leading nowhere now (``B -> m/../realbin``) lists no program until
+        # the line makes it resolve (red team 81 R81-4): whatever it holds then may run
+        path = os.path.join(in_full(base) if base else os.getcwd(), folder or ".")
+        if os.path.isdir(path) and not os.path.islink(path):
+            continue
+        reason = dangling.unsure(path)
+        writer = dangling.maker(reason, makers, on_trust=True) if reason is not None else ""
+        if writer:
+            what = f"{path}, a folder of PATH that {program} may run programs from by name,"
+            raise Unreadable(dangling.refusal(reason, writer, what))
     for path in path_programs.new_programs(search, in_full(base) if base else os.getcwd()):
         if os.path.exists(path) or not os.path.islink(path):
             continue
@@ -3407,7 +3418,7 @@ def _refuse_unsure_lookup(program: str, search: Optional[str], found: str) -> No
         candidate = os.path.join(folder, program)
         if candidate == found:
             return
-        if not os.path.islink(candidate):
+        if not dangling.may_lead_elsewhere(candidate):
             continue
         reason = dangling.unsure(candidate)
         if reason is None:
