@@ -69,20 +69,41 @@ def _socks(kernel) -> str:
     return "import os, shutil\nshutil.rmtree('m', ignore_errors=True)\n"
 
 
-@pytest.mark.parametrize("line", ["mkdir m; PYTHONPATH=L pip list", "mkdir m && PYTHONPATH=L:. pip list"])
+@pytest.mark.parametrize(
+    "line", ["mkdir m; PYTHONPATH=L pip list", "mkdir m && PYTHONPATH=L:. pip list"]
+)
 def test_a_pip_path_folder_leading_nowhere_until_the_line_makes_it_is_refused(kernel, line):
     code = _socks(kernel) + system_call(line)
     guarded = kernel.kept_from_refused_host(code)
     assert guarded["refused"], guarded
 
 
-def test_a_pip_path_module_the_line_writes_is_refused(kernel):
+@pytest.mark.parametrize(
+    "line",
+    [
+        "cp x.py sub/socks.py && PYTHONPATH=sub pip list",  # R81-3
+        "cat x.py > sub/socks.py; PYTHONPATH=sub pip list",
+        "cp evil.zip sub.zip && PYTHONPATH=sub.zip pip list",  # an archive the line makes
+        "cp -r kit new && PYTHONPATH=new pip list",
+    ],
+)
+def test_a_pip_path_module_the_line_writes_is_refused(kernel, line):
+    """R81-3: the module pip imports is written by a command before it on the line, where
+    Warden's listing of the folders (before the line runs) finds nothing."""
+    import zipfile
+
+    payload = SOCKS.format(install=kernel.uv_install())
     (kernel.work / "sub").mkdir()
-    (kernel.work / "x.py").write_text(SOCKS.format(install=kernel.uv_install()))
-    code = "import os\n" + system_call("cp x.py sub/socks.py && PYTHONPATH=sub pip list")
-    code = "import os\nos.remove('sub/socks.py') if os.path.exists('sub/socks.py') else None\n" + code
-    guarded = kernel.kept_from_refused_host(code)
-    assert guarded["refused"], guarded
+    (kernel.work / "kit").mkdir()
+    (kernel.work / "x.py").write_text(payload)
+    (kernel.work / "kit" / "socks.py").write_text(payload)
+    with zipfile.ZipFile(kernel.work / "evil.zip", "w") as archive:
+        archive.writestr("socks.py", payload)
+    fresh = "import os, shutil\nshutil.rmtree('new', ignore_errors=True)\n"
+    fresh += "for old in ('sub/socks.py', 'sub.zip'):\n"
+    fresh += "    os.remove(old) if os.path.exists(old) else None\n"
+    guarded = kernel.kept_from_refused_host(fresh + system_call(line))
+    assert guarded["refused"] and "earlier command" in guarded["refused"], guarded
 
 
 @pytest.mark.parametrize(
@@ -121,7 +142,7 @@ def test_a_path_folder_leading_nowhere_a_program_runs_by_name_is_refused(kernel)
     installed("tar")
     real = kernel.work / "realbin"
     real.mkdir()
-    (real / "gzip").write_text(f"#!/bin/sh\n{kernel.uv_install()}\nexec /bin/gzip \"$@\"\n")
+    (real / "gzip").write_text(f'#!/bin/sh\n{kernel.uv_install()}\nexec /bin/gzip "$@"\n')
     (real / "gzip").chmod(0o755)
     (kernel.work / "B").symlink_to("m/../realbin")
     (kernel.work / "a.txt").write_text("a\n")

@@ -134,7 +134,8 @@ def _unsure_folder(folder: str, makers: tuple) -> str:
     writer = dangling.maker(reason, makers) if reason is not None else ""
     if not writer:
         return ""
-    return dangling.refusal(reason, writer, f"a folder pip's Python searches for modules ({folder})")
+    what = f"a folder pip's Python searches for modules ({folder})"
+    return dangling.refusal(reason, writer, what)
 
 
 # a written entry: (writer, its place, the searched folder it lands in, the module name it may
@@ -161,6 +162,11 @@ def _line_written(early: List[str], late: List[str], makers: tuple) -> List[Writ
         tree = str(writer).endswith("/")
         any_name = tree or type(place).__name__ == "AnyName"
         for folder, is_early in folders:
+            if place == folder and not os.path.isdir(folder):
+                # the searched name itself, no folder now: it may become one, or an archive
+                # (``cp evil.zip sub.zip && PYTHONPATH=sub.zip pip list``)
+                found.append((name, place, folder, "", is_early))
+                continue
             for at in {place, os.path.realpath(place)}:
                 for where in {folder, os.path.realpath(folder)}:
                     if any_name and (at == where or _under(where, at)):
@@ -178,7 +184,7 @@ def _written_problem(written: List[Written], names: Optional[FrozenSet[str]]) ->
     stdlib = _early_stdlib(names)
     for writer, place, folder, stem, is_early in written:
         if not place:
-            why = "writes where Warden cannot tell, a folder pip's Python searches for modules maybe"
+            why = "writes where Warden cannot tell (a folder pip's Python searches, maybe)"
         elif not stem:
             why = f"may write a module of any name in {folder}, a folder pip's Python searches"
         elif names is None or stem in names or (is_early and stem in stdlib):
