@@ -1,8 +1,20 @@
-"""Red team 81 on fix80subst (scratch)."""
+"""Red team 81: vectors tried against fix80subst and fix80dangling that Warden already stops,
+kept as proofs (each runs its payload without Warden: the control).
+
+- a substitution the shell expands after the redirections it opened, in spellings
+  ``subst_redirect`` does not list by name: bash's ``(( ))`` and ``for (( ))``, dash's
+  ``((`` (two subshells), ``eval``'s text, ``select``'s words, an assignment in front of
+  ``eval`` (dash opens the redirection first);
+- a Python uv finds on PATH by itself (``uv pip list --system``), a link leading nowhere
+  until ``mkdir m`` makes it resolve.
+"""
+
+import sys
 
 import pytest
 from launched import REQS_INSTALL as INSTALL
-from launched import local_reqs_cell
+from launched import local_reqs_cell, system_call
+from real_uv import real_uv
 
 SUB = "$(" + INSTALL + ")"
 
@@ -18,20 +30,14 @@ SUB = "$(" + INSTALL + ")"
         ("select x in " + SUB + "; do break; done 2>r.txt </dev/null", True),
         ("x=" + SUB + " eval : 2>r.txt", False),
     ],
+    ids=["bash-arith", "dash-arith", "arith-for", "eval", "command-eval", "select", "eval-prefix"],
 )
-def test_scratch(kernel, line, bash):
+def test_a_substitution_after_its_holders_redirection_is_kept_out(kernel, line, bash):
     kernel.kept_from_refused_host(local_reqs_cell(kernel, line, bash=bash))
 
 
-import sys  # noqa: E402
-
-from launched import system_call  # noqa: E402
-from real_uv import real_uv  # noqa: E402
-
-
 @pytest.mark.parametrize("name", ["python3", "python"])
-@pytest.mark.parametrize("line", ["mkdir m && uv pip list", "mkdir m && uv pip list --system"])
-def test_scratch_uv_path_python(kernel, name, line):
+def test_a_python_uv_finds_on_path_leading_nowhere_until_the_line_makes_it(kernel, name):
     evil = kernel.work / "evil"
     evil.write_text(f'#!/bin/sh\ntouch {kernel.work}/marker\nexec {sys.executable} "$@"\n')
     evil.chmod(0o755)
@@ -42,7 +48,7 @@ def test_scratch_uv_path_python(kernel, name, line):
         "os.environ.pop('VIRTUAL_ENV', None)\nos.environ.pop('CONDA_PREFIX', None)\n"
         "shutil.rmtree('m', ignore_errors=True)\n"
         "os.remove('marker') if os.path.exists('marker') else None\n"
-    ) + system_call(line.replace("uv ", real_uv() + " ", 1))
+    ) + system_call(f"mkdir m && {real_uv()} pip list --system")
     plain = kernel.cell(code, launched=False)
     assert plain["refused"] is None and (kernel.work / "marker").exists(), plain
     guarded = kernel.cell(code, launched=True)
