@@ -151,3 +151,34 @@ def test_a_path_folder_leading_nowhere_a_program_runs_by_name_is_refused(kernel)
     code += system_call("mkdir m && tar czf o.tgz a.txt")
     guarded = kernel.kept_from_refused_host(code)
     assert guarded["refused"] and "unsure" in guarded["refused"], guarded
+
+
+@pytest.mark.parametrize(
+    "line", ["rm f && mkdir f && pip --version", "mv f f.old; mkdir f; pip --version"]
+)
+def test_a_link_through_a_file_the_line_makes_a_folder_is_refused(kernel, line):
+    """R81-7: ``bin/pip -> ../f/../evil`` with f a file: the kernel stops at f (no folder to go
+    back from), the walk went back from it by its name and read the link as leading to evil
+    now, so no rule weighed the line's ``rm f && mkdir f``, which makes it lead there."""
+    evil = kernel.work / "evil"
+    evil.write_text(f"#!/bin/sh\n{kernel.uv_install()}\n")
+    evil.chmod(0o755)
+    (kernel.work / "bin").mkdir()
+    (kernel.work / "bin" / "pip").symlink_to("../f/../evil")
+    code = PATH_FIRST + "import shutil\nshutil.rmtree('f', ignore_errors=True)\n"
+    code += "os.remove('f.old') if os.path.exists('f.old') else None\n"
+    code += "open('f', 'w').write('a file')\n" + system_call(line)
+    guarded = kernel.kept_from_refused_host(code)
+    assert guarded["refused"] and "unsure" in guarded["refused"], guarded
+
+
+def test_the_walk_stops_at_a_file_it_would_go_back_from(tmp_path):
+    from jupyterlab_warden.kernel.guard.installs import dangling, link_walk
+
+    (tmp_path / "f").write_text("x")
+    (tmp_path / "evil").write_text("")
+    (tmp_path / "d").mkdir()
+    found = link_walk.walk(str(tmp_path / "f" / ".." / "evil"))
+    assert found.stuck == str(tmp_path / "f") and not found.plain
+    assert link_walk.walk(str(tmp_path / "d" / ".." / "evil")).stuck == ""
+    assert dangling.unsure(str(tmp_path / "d" / ".." / "evil")) is None
