@@ -612,10 +612,10 @@ function uvPythonOptions(args: string[], place: Place): string[] {
       }
       if (
         first === 'python' &&
-        (second === 'find' || second === 'pin') &&
+        (second === 'find' || second === 'pin' || second === 'list') &&
         positional.length === 3
       ) {
-        values.push(value!); // `uv python find REQUEST` queries what it names
+        values.push(value!); // `uv python find|pin|list REQUEST` queries what it names (R81-6)
       }
     } else if (UV_PYTHON_OPTIONS.includes(name) && value !== null) {
       values.push(value);

@@ -3300,7 +3300,9 @@ def _made_places(
         return found + [(name or "a command", "")]  # after a cd Warden cannot follow
     here = in_full(base)
     if name == "mkdir":
-        for word in _mkdir_operands(words[1:]):
+        from .dangling import mkdir_operands
+
+        for word in mkdir_operands(words[1:]):
             found += _places_of(name, here, line_writers.FILE, word)
     for inv in invocations:
         parts = _word_paths(inv.args) + ([".venv"] if inv.tool == "uv" else [])
@@ -3326,24 +3328,6 @@ def _tar_extracts(args: List[str]) -> bool:
         elif word in ("--create", "--list", "--append", "--update", "--diff", "--compare"):
             modes += "c"
     return "x" in modes or not any(letter in modes for letter in "ctrudA")
-
-
-def _mkdir_operands(args: List[str]) -> List[str]:
-    """The folders ``mkdir ARGS`` makes (its options: -p, -v, -m MODE, -Z, --long ones)."""
-    operands, options, i = [], True, 0
-    while i < len(args):
-        word = args[i]
-        if options and word == "--":
-            options = False
-        elif options and word.startswith("-") and word != "-":
-            if word in ("-m", "--mode", "--context") or (
-                not word.startswith("--") and word.endswith("m") and "m" not in word[1:-1]
-            ):
-                i += 1  # its value is the next word
-        else:
-            operands.append(word)
-        i += 1
-    return operands
 
 
 def _makers_alongside(commands, k: int, places) -> tuple:
@@ -3380,6 +3364,17 @@ def _refuse_unsure_path_links(program: str, env: Dict[str, str], makers: tuple) 
     base = current_folder()
     if base is None and any(not f.startswith("/") for f in search.split(os.pathsep)):
         return  # `_refuse_path_programs` refuses a relative folder where none is told
+    for folder in search.split(os.pathsep):
+        # a folder of PATH leading nowhere now (``B -> m/../realbin``) lists no program until
+        # the line makes it resolve (red team 81 R81-4): whatever it holds then may run
+        path = os.path.join(in_full(base) if base else os.getcwd(), folder or ".")
+        if os.path.isdir(path) and not os.path.islink(path):
+            continue
+        reason = dangling.unsure(path)
+        writer = dangling.maker(reason, makers, on_trust=True) if reason is not None else ""
+        if writer:
+            what = f"{path}, a folder of PATH that {program} may run programs from by name,"
+            raise Unreadable(dangling.refusal(reason, writer, what))
     for path in path_programs.new_programs(search, in_full(base) if base else os.getcwd()):
         if os.path.exists(path) or not os.path.islink(path):
             continue
@@ -3428,7 +3423,7 @@ def _refuse_unsure_lookup(program: str, search: Optional[str], found: str) -> No
         candidate = os.path.join(folder, program)
         if candidate == found:
             return
-        if not os.path.islink(candidate):
+        if not dangling.may_lead_elsewhere(candidate):
             continue
         reason = dangling.unsure(candidate)
         if reason is None:

@@ -90,6 +90,15 @@ def unsure(path: str):
     return None
 
 
+def may_lead_elsewhere(path: str) -> bool:
+    """Whether ``path`` may resolve otherwise when the line runs, so ``unsure`` should walk
+    it: a link itself, or its folder a link or no folder now (a PATH folder ``B -> m/../bin``
+    passes over ``B/pip`` until ``mkdir m``: red team 81 R81-4). Two ``lstat``s and a
+    ``stat``: a plain file in a plain folder is not walked."""
+    folder = os.path.dirname(path)
+    return os.path.islink(path) or os.path.islink(folder) or not os.path.isdir(folder)
+
+
 def maker(reason, places, on_trust: bool = False) -> str:
     """The first writer of ``places`` ((writer, place) pairs: a writer ``/``-suffixed writes
     anything under its place; '' a place Warden cannot tell) that may make what ``reason``
@@ -112,6 +121,20 @@ def maker(reason, places, on_trust: bool = False) -> str:
             if at == stuck or _under(at, stuck) or (tree and _under(stuck, at)):
                 return name
     return ""
+
+
+def mkdir_operands(args: list) -> list:
+    """The folders ``mkdir ARGS`` may make: every word that is no option (red team 81 R81-1).
+    A mode's value counts too (``-m 755``: a folder named 755 is a place too many, the safe
+    side): reading which option takes the next word missed GNU's ``--context`` (its value only
+    after ``=``, so ``mkdir --context m`` makes m), and getopt's abbreviations and bundles."""
+    operands, options = [], True
+    for word in args:
+        if options and word == "--":
+            options = False
+        elif not (options and word.startswith("-") and word != "-"):
+            operands.append(word)
+    return operands
 
 
 def _unknown(writer) -> bool:

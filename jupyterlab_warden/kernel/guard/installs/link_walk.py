@@ -52,6 +52,11 @@ def walk(path: str) -> Walk:
         if part in ("", "."):
             continue
         if part == "..":
+            if not stuck and not os.path.isdir(at):
+                # the kernel goes back only from a folder: ``f/..`` with f a file stops at f
+                # (ENOTDIR), which a line may make a folder (red team 81 R81-7); a missing
+                # name was already taken as where it stops
+                stuck, plain = at, False
             at = os.path.dirname(at)
             continue
         step = os.path.join(at, part)

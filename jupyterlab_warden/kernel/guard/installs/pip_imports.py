@@ -47,17 +47,34 @@ _FIX = "rename or move that file, or run pip without that folder on its path"
 
 
 def problem(
-    python: str, first: List[str], flags: set, env: Dict[str, str], here: Optional[str]
+    python: str,
+    first: List[str],
+    flags: set,
+    env: Dict[str, str],
+    here: Optional[str],
+    makers: tuple = (),
 ) -> str:
     """Why pip run by the Python ``python`` (its path; '' when Warden cannot tell) imports a
     module Warden does not read ('' when it does not): ``first``, the folder its path starts
     with (the script's; the working one for ``-m``, where ``flags`` allow); ``env``, the
-    line's variables; ``here``, the folder it starts in (None: one Warden cannot tell)."""
+    line's variables; ``here``, the folder it starts in (None: one Warden cannot tell);
+    ``makers``, where the commands before it on the line may write or make a name
+    (``commands._MAKERS``: (writer, place) pairs, as ``dangling.maker`` reads them)."""
     early, problem_text = _early_folders(first, flags, env, here)
     if problem_text:
         return problem_text
     sites = start_files.site_folders(python) if python else []
     user, added = _late_folders(python, sites, flags, env, here) if python else ([], [])
+    for folder in early + user + added:
+        problem_text = _unsure_folder(folder, makers)
+        if problem_text:
+            return problem_text
+    written = _line_written(early, user + added, makers)
+    if written:
+        names = _pip_names(python, sites, env, here) if python else None
+        problem_text = _written_problem(written, names)
+        if problem_text:
+            return problem_text
     entries = [(folder, _modules(folder), _EARLY) for folder in early]
     entries += [(folder, _modules(folder), _USER) for folder in user]
     entries += [(folder, _modules(folder), _ADDED) for folder in added]
@@ -82,7 +99,7 @@ def problem(
         )
     if names is None:
         return ""  # no folder holds a module (a program's own file, a data folder's files)
-    stdlib = stdlib_reach.closure(frozenset(names | set(STDLIB_START) | {"runpy"}))
+    stdlib = _early_stdlib(names)
     for folder, found, place in entries:
         for stem in sorted(found or ()):
             if stem in names and (place == _EARLY or stem not in stdlib_reach.SHADOWABLE):
@@ -103,6 +120,92 @@ def problem(
                     f"Warden's guard: {_FIX}"
                 )
     return ""
+
+
+def _unsure_folder(folder: str, makers: tuple) -> str:
+    """Why a folder pip's Python searches may be another when pip runs ('' none): a link
+    leading nowhere now (``PYTHONPATH=L`` with ``L -> m/../real``: no folder to list), which a
+    command before pip on the line may make resolve (``mkdir m``: red team 81 R81-2)."""
+    if not makers or (os.path.isdir(folder) and not os.path.islink(folder)):
+        return ""  # a plain folder: what the line writes in it is ``_line_written``'s
+    from . import dangling
+
+    reason = dangling.unsure(folder)
+    writer = dangling.maker(reason, makers) if reason is not None else ""
+    if not writer:
+        return ""
+    what = f"a folder pip's Python searches for modules ({folder})"
+    return dangling.refusal(reason, writer, what)
+
+
+# a written entry: (writer, its place, the searched folder it lands in, the module name it may
+# be there ('' any name), whether that folder comes before the standard library)
+Written = Tuple[str, str, str, str, bool]
+
+
+def _line_written(early: List[str], late: List[str], makers: tuple) -> List[Written]:
+    """Where the commands before pip on the line (``makers``) may write a module in a folder
+    pip's Python searches (red team 81 R81-3: ``cp x.py sub/socks.py && PYTHONPATH=sub pip
+    list``; Warden lists the folders before the line runs). A place Warden cannot tell, a
+    tree over a folder, a folder a writer may fill with any name: any name; a named place: the
+    module its first name under the folder is. ``mkdir`` makes empty folders only (a namespace
+    portion runs nothing)."""
+    found: List[Written] = []
+    folders = [(f, True) for f in early] + [(f, False) for f in late]
+    for writer, place in makers:
+        name = str(writer).rstrip("/")
+        if name == "mkdir":
+            continue
+        if not place:
+            found.append((name or "a writer", "", "", "", True))
+            continue
+        tree = str(writer).endswith("/")
+        any_name = tree or type(place).__name__ == "AnyName"
+        for folder, is_early in folders:
+            if place == folder and not os.path.isdir(folder):
+                # the searched name itself, no folder now: it may become one, or an archive
+                # (``cp evil.zip sub.zip && PYTHONPATH=sub.zip pip list``)
+                found.append((name, place, folder, "", is_early))
+                continue
+            for at in {place, os.path.realpath(place)}:
+                for where in {folder, os.path.realpath(folder)}:
+                    if any_name and (at == where or _under(where, at)):
+                        found.append((name, at, folder, "", is_early))
+                    elif _under(at, where):
+                        top = os.path.relpath(at, where).split(os.sep)[0]
+                        found.append((name, at, folder, top.partition(".")[0], is_early))
+    return found
+
+
+def _written_problem(written: List[Written], names: Optional[FrozenSet[str]]) -> str:
+    """Why a module the line writes may run in pip ('' none): a name pip's files import, or
+    (before the standard library) a standard module pip reaches; any name when the writer's
+    place or the names are unknown."""
+    stdlib = _early_stdlib(names)
+    for writer, place, folder, stem, is_early in written:
+        if not place:
+            why = "writes where Warden cannot tell (a folder pip's Python searches, maybe)"
+        elif not stem:
+            why = f"may write a module of any name in {folder}, a folder pip's Python searches"
+        elif names is None or stem in names or (is_early and stem in stdlib):
+            why = f"may write {place}, the module {stem} pip may import from {folder}"
+        else:
+            continue
+        return (
+            f"an earlier command on the line ({writer}) {why}: code Warden does not read in a "
+            f"pip that may run without Warden's guard; {_FIX}, or run pip as its own line"
+        )
+    return ""
+
+
+def _under(path: str, folder: str) -> bool:
+    return path.startswith(folder.rstrip("/") + "/")
+
+
+def _early_stdlib(names: Optional[FrozenSet[str]]) -> FrozenSet[str]:
+    """The standard modules pip's start reaches, which a folder before the standard library
+    may stand for."""
+    return stdlib_reach.closure(frozenset((names or set()) | set(STDLIB_START) | {"runpy"}))
 
 
 def _changed(folder: str, stem: str, sites: List[str]) -> bool:

@@ -64,7 +64,7 @@ def foreign_imports(inv, env: Dict[str, str]) -> str:
     R57a-9: ``PYTHONPATH=sub pip list`` runs the cell's ``sub/socks.py``). Read in the start's
     folder (``start_folder``)."""
     from . import pip_imports
-    from .commands import _which, current_folder
+    from .commands import _MAKERS, _which, current_folder
 
     here = current_folder()
     folder = None if here is None else os.path.abspath(os.path.join(here or ".", inv.cwd))
@@ -82,7 +82,8 @@ def foreign_imports(inv, env: Dict[str, str]) -> str:
                 "imports, a folder Warden cannot tell (a cd it cannot follow): run it from a "
                 "folder Warden can follow, or with -P"
             )
-        return pip_imports.problem(path, [] if safe else [folder], flags, line_env, folder)
+        first = [] if safe else [folder]
+        return pip_imports.problem(path, first, flags, line_env, folder, _MAKERS.get())
     path = _program_file(inv.program, env)
     if not path:
         return ""
@@ -93,7 +94,7 @@ def foreign_imports(inv, env: Dict[str, str]) -> str:
     if words is None or (not python and "python" not in " ".join(words)):
         return ""  # a binary, a shell's script: not pip's Python (what it runs is its own)
     own = os.path.dirname(os.path.realpath(path))
-    return pip_imports.problem(python, [own], set(), line_env, folder)
+    return pip_imports.problem(python, [own], set(), line_env, folder, _MAKERS.get())
 
 
 def _program_file(program: str, env: Dict[str, str]) -> str:

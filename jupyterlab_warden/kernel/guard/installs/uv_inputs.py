@@ -90,11 +90,16 @@ def plain_python_request(value: str) -> bool:
     return re.match(_python_table()["plain_request"], value.strip().lower()) is not None
 
 
+# uv commands whose REQUEST word names an interpreter uv queries (runs): `uv python list
+# ./x` too (red team 81 R81-6: it ran ./x, which no rule read, as `find` and `pin` were)
+_QUERYING = (["python", "find"], ["python", "pin"], ["python", "list"])
+
+
 def _command_line(args) -> tuple:
     """``(options, words)`` of a uv command line up to the program a ``uv run``, ``uvx`` or
     ``uv tool run`` starts (its own words are its own): each option's values (None for a
-    flag), and the positional words (the command first). ``uv python find|pin REQUEST``
-    queries what it names: that word counts as a -p value."""
+    flag), and the positional words (the command first). ``uv python find|pin|list
+    REQUEST`` queries what it names: that word counts as a -p value."""
     from . import arguments
     from .request import InstallRequest
 
@@ -107,7 +112,7 @@ def _command_line(args) -> tuple:
                 break
             if positional[:2] == ["tool", "run"] and len(positional) == 3:
                 break
-            if positional[:2] in (["python", "find"], ["python", "pin"]) and len(positional) == 3:
+            if positional[:2] in _QUERYING and len(positional) == 3:
                 options.setdefault("-p", []).append(value)
         else:
             options.setdefault(name, []).append(value)
