@@ -279,15 +279,19 @@ def _fds_as_noted(keep: tuple, close_fds, errpipe) -> bool:
 def _verifier(fork_exec, state):
     """``_fork_exec`` for the guard's copy of ``_execute_child``."""
 
+    # bound once, in this closure (no module name a cell could rebind): every Popen start
+    decided, get_ident = _DECIDED, _thread.get_ident
+
     def verified_fork_exec(args, executable_list, close_fds, fds_to_keep, cwd, env_list, *rest):
-        note = _taken()
+        note = decided.pop(get_ident(), None)  # ``_taken``, inline: one decision, one start
         gate = getattr(state, "installs", None)
         if not (state.enabled or not state.intact()):  # the hook decides nothing: neither here
             return fork_exec(args, executable_list, close_fds, fds_to_keep, cwd, env_list, *rest)
         try:
             if note is None or gate is None:
                 raise _Refused("Warden saw no decision for it (no subprocess.Popen audit event)")
-            if _preexec_fn(rest) is not None:
+            # ``_preexec_fn``, inline
+            if (rest[15] if len(rest) == 17 else rest[-1]) is not None:
                 # the wrapper turns os.setsid/os.setpgrp into C arguments and refuses any
                 # other; one here came past it (this copy called itself): refused as the
                 # wrapper refuses one, by the policy's rule (R11-9)

@@ -372,12 +372,23 @@ class InstallGate:
     @_alone
     def check(self, event: str, args: tuple) -> None:
         # every start ends a script magic's pending pass: taken by its own start, else void
-        script = self.script_starts.take(event, args, self.inherited.version, os.getcwd)
+        starts = self.script_starts
+        # ``take``'s own first test here (no offer pending or armed: it answers None), a call
+        # less for the common start
+        script = (
+            starts.take(event, args, self.inherited.version, os.getcwd)
+            if starts._pending or starts._armed
+            else None
+        )
         if script is not None and script is not DECIDED:
             self._enforce([_refused_script_start(args[1][0], script)], event, in_process=False)
         # the folder the start's relative names are read in: a Popen child runs there, whatever
-        # the process's folder is at the fork (``decided_start``, red team 47a R47a-3)
-        here = _current_folder()
+        # the process's folder is at the fork (``decided_start``, red team 47a R47a-3);
+        # ``_current_folder`` inline (a frame less per start)
+        try:
+            here = os.getcwd()
+        except OSError:
+            here = None
         handed = None  # the token of the start's handed files (``handed_redirect.TARGETS``)
         try:
             self.counts["process_starts"] += 1
@@ -443,7 +454,13 @@ class InstallGate:
                 if words_are_str(start):  # what _plain_event reads without refusing
                     search = self.inherited.get("PATH", os.defpath)
                     words = tuple(start)
-                    if self._renamed_python(program, start, None, None, event):
+                    # ``_renamed_python``'s own first test inline (argv[0] the program's own
+                    # text, no PYTHONEXECUTABLE: it answers False), a call less for the common
+                    if (
+                        not start
+                        or start[0] != program
+                        or self.inherited.get("PYTHONEXECUTABLE")  # ``_moves``
+                    ) and self._renamed_python(program, start, None, None, event):
                         where = _placed(program, search, None)[2]  # warn mode runs it
                         return (program, words, (None, here), None, search, version, where)
                     start[:1] = [program]  # the event's program runs, not argv[0]
@@ -472,10 +489,16 @@ class InstallGate:
                     # what Popen finds the program with, and the guard's copy of _execute_child
                     # execs only the program list of the PATH decided here (``decided_start``:
                     # a replaced os.environ or another PATH there is refused before the fork)
+                    # ``_script_operand``'s kept answer read inline: no interpreter variable
+                    # among the inherited changes at this version answers False (the common)
+                    known = self._interpreter_changes
                     if (
                         first_look_words(start, search, None, present, placed)
                         or self.inherited.unknown
-                        or self._script_operand(start, search, None, None)
+                        or (
+                            (known[0] != self.inherited.version or known[1])
+                            and self._script_operand(start, search, None, None)
+                        )
                     ):
                         self.decide_command(start, None, None, None, event)
                     return decided

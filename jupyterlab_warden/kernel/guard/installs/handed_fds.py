@@ -71,9 +71,13 @@ def popen_note(close_fds, pass_fds, stdio) -> tuple:
     """``("popen", fds, close_fds)`` for ``Popen._execute_child``'s arguments: ``pass_fds`` as
     the ints it passes on (the wrapper hands these, read once, to the original), ``stdio``
     its p2cread, c2pwrite, errwrite (-1: inherited)."""
-    fds = [fd for fd in stdio if type(fd) is int and fd >= 0]
-    fds += pass_fds or ()
-    return ("popen", tuple(fds), close_fds)
+    fds = ()  # a loop, not a comprehension: no frame nor list made per start
+    for fd in stdio:
+        if type(fd) is int and fd >= 0:
+            fds += (fd,)
+    if pass_fds:
+        fds += tuple(pass_fds)
+    return ("popen", fds, close_fds)
 
 
 def spawn_actions(file_actions):
@@ -169,16 +173,21 @@ def written(fd: int, passed=()) -> tuple:
     kernel whose stderr is a log file pays two system calls per start for it, not three and a
     second pass through the audit hook (``fcntl.fcntl`` raises an event)."""
     global _fcntl
+    # the name first: a pipe's or a socket's is no path (the common start's stdio, ipykernel's
+    # too: its fds 1 and 2 are pipes), and reading it costs a third of the ``fstat`` it spares
+    try:
+        path = os.readlink(_FD_LINKS[fd] if 0 <= fd < _FD_KEPT else f"/proc/self/fd/{fd}")
+    except (OSError, ValueError, TypeError):
+        path = None  # closed, or no /proc: the fstat says which
+    else:
+        if path.startswith(_NO_FILE):
+            return "", None, ()
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             return "", None, ()
     except (OSError, ValueError):
         return "", None, ()  # closed: nothing handed
-    try:
-        path = os.readlink(f"/proc/self/fd/{fd}")
-    except OSError:
-        path = None
     identity = (st.st_dev, st.st_ino)
     key = (fd, st.st_dev, st.st_ino, path) if st.st_nlink == 1 and path is not None else None
     if key is not None and key in passed:
@@ -194,6 +203,14 @@ def written(fd: int, passed=()) -> tuple:
 
 
 _fcntl = None  # the module, loaded with the first regular file a start hands on
+# What Linux's /proc names an open pipe or socket: ``pipefs_dname``'s ``pipe:[INODE]``,
+# ``sockfs_dname``'s ``socket:[INODE]``, made only for those file systems' inodes (FIFOs and
+# sockets); any file on a mounted file system is named by ``d_path``, which starts with ``/``.
+# So such a name is no regular file, as the fstat would say. The name was read from ``/proc``
+# before too (the path the rule is asked about): no process that can fake it loses a check.
+_NO_FILE = ("pipe:[", "socket:[")
+_FD_KEPT = 16
+_FD_LINKS = tuple(f"/proc/self/fd/{fd}" for fd in range(_FD_KEPT))  # no text made per start
 
 
 def opens_for_writing(flags: int) -> bool:

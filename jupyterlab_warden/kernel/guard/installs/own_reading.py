@@ -54,25 +54,27 @@ def door(crossing):
     get_ident = _thread.get_ident
     fresh = _contextvars.Context
 
-    def run(gate, decide, args, kwargs):
-        me = get_ident()
-        depth = inside.get(me, 0)
-        inside[me] = depth + 1
-        try:
-            if depth >= 2:
-                if depth == 2:  # deeper: inside this record, refused unrecorded
-                    gate.refuse_nested(NESTED)
-                raise PermissionError(f"Jupyter Warden refused a process start: {NESTED}")
-            return fresh().run(_entered, crossing(), decide, gate, args, kwargs)
-        finally:
-            if depth:
-                inside[me] = depth
-            else:
-                inside.pop(me, None)
-
     def alone(decide):
-        def entry(self, *args, **kwargs):
-            return run(self, decide, args, kwargs)
+        # one frame per entry (every process start passes one): the depth count, then the
+        # decision in a fresh context, set first with what crosses (none: called straight)
+        def entry(gate, *args, **kwargs):
+            me = get_ident()
+            depth = inside.get(me, 0)
+            inside[me] = depth + 1
+            try:
+                if depth >= 2:
+                    if depth == 2:  # deeper: inside this record, refused unrecorded
+                        gate.refuse_nested(NESTED)
+                    raise PermissionError(f"Jupyter Warden refused a process start: {NESTED}")
+                carried = crossing()
+                if carried:
+                    return fresh().run(_entered, carried, decide, gate, args, kwargs)
+                return fresh().run(decide, gate, *args, **kwargs)
+            finally:
+                if depth:
+                    inside[me] = depth
+                else:
+                    inside.pop(me, None)
 
         entry.__name__, entry.__qualname__ = decide.__name__, decide.__qualname__
         entry.__doc__ = decide.__doc__

@@ -1,0 +1,91 @@
+"""perf81: ``handed_fds.written`` reads a descriptor's /proc name before its ``fstat``, and a
+pipe's or a socket's name (``pipe:[N]``, ``socket:[N]``: no path) answers "no regular file"
+without the ``fstat`` (the common start's stdio; ipykernel's fds 1 and 2 are pipes). Every
+other descriptor is read as before: these pin that the answers did not change, for each kind
+a start hands on, and that the pipe's answer comes from its name alone."""
+
+import os
+import socket
+import stat
+
+import pytest
+
+from jupyterlab_warden.kernel.guard.installs import handed_fds
+
+NONE = ("", None, ())
+
+
+def test_a_pipe_and_a_socket_are_no_written_file():
+    read, write = os.pipe()
+    left, right = socket.socketpair()
+    try:
+        assert handed_fds.written(write) == NONE
+        assert handed_fds.written(read) == NONE
+        assert handed_fds.written(left.fileno()) == NONE
+    finally:
+        for fd in (read, write):
+            os.close(fd)
+        left.close()
+        right.close()
+
+
+def test_a_pipe_is_answered_by_its_name_without_an_fstat(monkeypatch):
+    read, write = os.pipe()
+    asked = []
+    monkeypatch.setattr(handed_fds.os, "fstat", lambda fd: asked.append(fd) or os.stat("/"))
+    try:
+        assert handed_fds.written(write) == NONE
+        assert asked == []
+    finally:
+        monkeypatch.undo()
+        os.close(read)
+        os.close(write)
+
+
+def test_a_regular_file_open_for_writing_is_named_as_before(tmp_path):
+    path = tmp_path / "log.txt"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    try:
+        found, key, identity = handed_fds.written(fd)
+        st = os.fstat(fd)
+        assert found == str(path)
+        assert key == (fd, st.st_dev, st.st_ino, str(path))
+        assert identity == (st.st_dev, st.st_ino)
+        # passed once: given back by its key, its mode not read again
+        assert handed_fds.written(fd, {key}) == (found, key, identity)
+    finally:
+        os.close(fd)
+
+
+def test_a_file_open_for_reading_a_folder_and_dev_null_are_no_written_file(tmp_path):
+    path = tmp_path / "data.txt"
+    path.write_text("x")
+    fds = [os.open(path, os.O_RDONLY), os.open(tmp_path, os.O_RDONLY), os.open(os.devnull, 1)]
+    try:
+        for fd in fds:
+            assert handed_fds.written(fd) == NONE
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+@pytest.mark.parametrize("fd", [-1, 999_999])
+def test_a_closed_or_impossible_descriptor_is_no_written_file(fd):
+    assert handed_fds.written(fd) == NONE
+
+
+def test_a_closed_low_descriptor_is_no_written_file(tmp_path):
+    fd = os.open(tmp_path / "gone.txt", os.O_WRONLY | os.O_CREAT)
+    os.close(fd)
+    assert handed_fds.written(fd) == NONE
+
+
+def test_an_unlinked_file_open_for_writing_is_still_named(tmp_path):
+    path = tmp_path / "gone.pth"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT)
+    try:
+        path.unlink()
+        found, _key, _identity = handed_fds.written(fd)
+        assert found.startswith("/") and stat.S_ISREG(os.fstat(fd).st_mode)
+    finally:
+        os.close(fd)
