@@ -89,4 +89,3 @@ def discovery_places(env: Dict[str, str], cwd: str) -> List[str]:
 
 def _under(path: str, folder: str) -> bool:
     return path.startswith(folder.rstrip("/") + "/")
-
