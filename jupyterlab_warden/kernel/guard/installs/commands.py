@@ -120,6 +120,11 @@ class Invocation(NamedTuple):
     # (``_MAKERS``): what a name it discovers, a link leading nowhere now, is weighed against
     # (``unsure_names``, red team 57a R57a-3..5, -10)
     makers: tuple = ()
+    # those makers when the line's one problem is its earlier writers (uv: ``problem`` is
+    # ``_LineState.problem``'s `changed`, the folder followed): a ``uv run`` is then refused
+    # only when one may write what it reads (``uv_line_writes``, red team 81 R81-5); None
+    # otherwise (a loop, a concurrent writer, an unfollowed cd: refused as before)
+    writer_places: Optional[tuple] = None
 
 
 # Programs that never start another program, whatever their arguments: an installer's name
@@ -976,6 +981,9 @@ def _shell_invocations(
                             or line.problem(
                                 inv.tool, why, folder, line.unresolved_value(command, inv.env)
                             ),
+                            writer_places=inv.writer_places
+                            if inv.problem
+                            else line.writer_places(inv, command, folder, makers_now),
                         ),
                         why,
                         writes + group,
@@ -1075,7 +1083,9 @@ def _shell_invocations(
         # to read (R10-3: `git clone URL && cd x && pip install -r requirements.txt`)
         for inv, keep in zip(invocations, keeps):
             if inv.problem:
-                out.append(inv)
+                # a loop's next round or a concurrent writer: not only the placed writers
+                # before it (R81-5's narrowing holds for those alone)
+                out.append(inv._replace(writer_places=None) if problem else inv)
             elif inv.tool == "pip" and keep:
                 child = inv.child_reads or child_reads or bool(problem)  # nested: `sh -c`
                 out.append(inv._replace(child_reads=child))
@@ -1884,6 +1894,15 @@ class _LineState:
                 "command from that folder, or as `cd DIR && INSTALL`"
             )
         return ""
+
+    def writer_places(self, inv, command: List[str], folder, makers: tuple) -> Optional[tuple]:
+        """``makers`` when ``problem`` refuses a uv only for the line's earlier writers (the
+        folder it runs in followed, no value the line computes): ``Invocation.writer_places``."""
+        if inv.tool != "uv" or not self.changed or folder is None:
+            return None
+        if self.unresolved_value(command, inv.env):
+            return None
+        return tuple(makers)
 
     def update(
         self, command: List[str], place: Optional[line_flow.Place] = None, before="", after=""

@@ -1380,7 +1380,7 @@ def _request(inv, env: Dict[str, str], cwd: str):
     if request is None and inv.problem and inv.tool == "uv":
         # a `uv run` read as installing nothing still installs what its files ask for when it
         # runs, which an earlier writer on the line may change (R57c-3/-4)
-        request = uv_run_reads.written_request(inv.args, cwd)
+        request = uv_run_reads.written_request(inv.args, cwd, inv.writer_places)
     unsure = uv_run_reads.unsure_problem(inv.args, cwd, inv.makers) if inv.tool == "uv" else ""
     if unsure:  # its script a link leading nowhere until the line makes a folder (R57c-1)
         request = request or InstallRequest("uv", "uv run")
@@ -1443,6 +1443,14 @@ def _uv_interpreter(request, inv, env: Dict[str, str], cwd: str):
     # writer too: it runs a command (`uv run python -c CODE`), and uv's plain commands (`uv
     # venv`, `uv pip install`, `uv sync`) are no writers at all (commands._may_write)
     line_problem = inv.problem if request is None else ""
+    if line_problem and inv.writer_places is not None:
+        # the line's writers all placed (R81-5): one that may write where uv looks for a
+        # Python, its config or its project (``uv_line_writes.discovery_places``) refuses
+        from . import uv_line_writes
+
+        places = uv_line_writes.discovery_places(env, cwd)
+        if not uv_line_writes.writer_of(places, cwd, inv.writer_places):
+            line_problem = ""
     problem = uv_inputs.interpreter_problem(inv.args, env, cwd, line_problem)
     if not problem:
         return request

@@ -27,7 +27,7 @@ execs one for a script) or the pip it starts after the writer ran (checked).
 """
 
 import os
-from typing import List
+from typing import List, Optional
 
 # the `uv run` options after which uv reads no project (``arguments._uv_run`` reads them so)
 _NO_PROJECT = frozenset(("--no-project", "--no-sync"))
@@ -77,13 +77,18 @@ def _project_files(cwd: str) -> List[str]:
             found += [os.path.join(folder, "pyproject.toml"), os.path.join(folder, "uv.lock")]
 
 
-def written_request(args: List[str], cwd: str):
+def written_request(args: List[str], cwd: str, places: Optional[tuple] = None):
     """An install request (no requirement, one problem) for a ``uv run`` Warden read as
     installing nothing, when it reads any of the files above: the caller inserts the line's
-    problem (an earlier writer) before it. None when it reads none."""
+    problem (an earlier writer) before it. None when it reads none, or when ``places`` (the
+    line's writers' places, ``Invocation.writer_places``) has no writer that may write one
+    of them (red team 81 R81-5: ``cp data.csv out/ && uv run train.py``)."""
+    from . import uv_line_writes
     from .request import InstallRequest
 
     files = uv_files(args, cwd)
+    if places is not None and not uv_line_writes.writer_of(files, cwd, places):
+        return None
     if not files:
         return None
     shown = ", ".join(f[:80] for f in files[:4]) + (", ..." if len(files) > 4 else "")
