@@ -332,9 +332,16 @@ def _line_kind(path: str) -> tuple:
         return "python", words
     from .fastpath import is_installer_name  # loaded with the guard already
 
+    if name in _SHELLS:
+        # the script is the shell's file to run (the script-file class); `-c` makes its path
+        # the command text instead
+        return ("full" if len(words) == 2 and "c" in words[1] else "script"), words
     if is_installer_name(name):
-        return "full", words  # an installer's start with a script's path: read as one
+        return "full", words  # an installer's or a wrapper's start with a script's path
     return "script", words
+
+
+_SHELLS = frozenset(("sh", "bash", "dash", "zsh", "ksh", "ash", "mksh", "fish"))
 
 
 def _python_name(name: str) -> bool:
