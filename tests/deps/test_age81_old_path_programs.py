@@ -342,3 +342,21 @@ def test_the_place_rule_names_the_same_folders_as_the_commands():
 
     assert set(path_programs._MACHINE_TOPS) == set(commands.MACHINE_FOLDERS)
     assert path_programs._STANDARD == commands._STANDARD_FOLDERS
+
+
+@pytest.mark.parametrize("unlaunched", [False, True])
+def test_a_python_line_is_asked_whether_it_keeps_the_guard(tmp_path, unlaunched):
+    """One answer per line: a console script's plain line keeps the guard (in a kernel without
+    the launch guard, where every child Python is searched for words only, no more than any
+    `python x.py`); ``-I`` drops it, so that line's files are read in full."""
+    from jupyterlab_warden.kernel.guard.installs import commands
+
+    plain = _write(tmp_path, "tool", f"#!{sys.executable}\nimport x\n")
+    isolated = _write(tmp_path, "gzip", f"#!{sys.executable} -I\nimport x\n")
+    site = commands._site_dir()  # the guard's folder, first on a guarded child's PYTHONPATH
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": site}
+    launch = commands.LaunchGuard(not unlaunched, (("PYTHONPATH", site),))
+    with commands.start_folder(str(tmp_path), unlaunched), commands.shell_environment(env):
+        lost = commands.guard_env(env, launch)
+        assert commands.python_script_keeps_guard(plain, lost)
+        assert not commands.python_script_keeps_guard(isolated, lost)

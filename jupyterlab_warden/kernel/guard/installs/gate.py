@@ -711,31 +711,45 @@ class InstallGate:
         full (what a guardless Python runs is read); an interpreter's alone (node, bash) is
         weighed only when the start sets a variable an interpreter reads; any other line is
         read in full, once per file state and environment, as a new program is."""
-        if env is None and (self.inherited.unknown or self.inherited.problem()):
+        if env is None and self.inherited.unknown:
             return  # the start's own decision refuses it
-        start = self._start_variables(env)
-        folder = os.fsdecode(cwd) if cwd else (here if type(here) is str else os.getcwd())
-        full, scripts = [], []
+        start = folder = None
+        guardless, full, scripts = [], [], []
         for listed in older:
             for words, files in listed.pythons.items():
+                if start is None:
+                    start = self._start_variables(env)
+                    folder = _start_folder(cwd, here)
                 key = (words, folder, start)
                 keeps = self._python_lines.get(key)
                 if keeps is None:
+                    if env is None and self.inherited.problem():
+                        return  # the start's own decision refuses it
                     keeps = self._python_line_keeps_guard(files[0][0], env, folder)
                     if len(self._python_lines) >= 256:
                         self._python_lines.clear()
                     self._python_lines[key] = keeps
                 if not keeps:
-                    full.extend(files)
+                    guardless.extend(files)
             full.extend(listed.full)
             if listed.scripts and self._sets_interpreter_variable(env):
                 scripts.extend(listed.scripts)
-        if not (full or scripts):
+        if not (guardless or full or scripts):
             return  # the common start: a venv's console scripts keep the guard
+        if env is None and self.inherited.problem():
+            return  # the start's own decision refuses it
+        if start is None:
+            start, folder = self._start_variables(env), _start_folder(cwd, here)
         env = _str_env(self.inherited.read() if env is None else env)
-        setting = (folder, tuple(sorted(env.items())))
+        # a guardless Python's script is read by its text and the start variables; an
+        # installer's line or an interpreter's environment by the whole environment
+        whole = (folder, tuple(sorted(env.items()))) if full or scripts else None
         fresh, again = [], []
-        for files, kind in ((full, "full"), (scripts, "script")):
+        for files, kind, setting in (
+            (guardless, "full", (folder, start)),
+            (full, "full", whole),
+            (scripts, "script", whole),
+        ):
             for path, state in files:
                 key = (path, state, kind, setting)
                 known = self._readings.get(key)
@@ -1571,6 +1585,14 @@ _OLDER = (
 # older `#!` Python line's answer (``_older_programs``), so a start with its own unrelated
 # variable (a seed, a run id) asks nothing again
 _STARTS_ON = ("PYTHON", "WARDEN_", "LD_", "__PYVENV")
+
+
+def _start_folder(cwd, here) -> str:
+    """The folder a start runs in: its own (``cwd``), else the process's as the decision began
+    (``here``), else asked now."""
+    if cwd:
+        return os.fsdecode(cwd)
+    return here if type(here) is str else os.getcwd()
 
 
 def _start_variables(env) -> tuple:
