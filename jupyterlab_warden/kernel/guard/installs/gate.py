@@ -191,6 +191,7 @@ class InstallGate:
         # kept per environment version
         self._python_lines = {}
         self._inherited_start = (-1, ())
+        self._older_quiet = None  # the last inherited start's with nothing to read
         # what a start that inherits the environment hands its child (the C environ, with
         # os.putenv/os.unsetenv: red team 10 R10-12), kept from now on by the audit hook
         self.inherited = InheritedEnviron()
@@ -713,6 +714,13 @@ class InstallGate:
         read in full, once per file state and environment, as a new program is."""
         if env is None and self.inherited.unknown:
             return  # the start's own decision refuses it
+        quiet = None
+        if env is None and cwd is None:
+            # the common start: the same listings (a relisted folder is a new ``Older``), the
+            # same environment version and folder as a start that had nothing to read
+            quiet = (older, self.inherited.version, here)
+            if quiet == self._older_quiet:
+                return
         start = folder = None
         guardless, full, scripts = [], [], []
         for listed in older:
@@ -735,6 +743,8 @@ class InstallGate:
             if listed.scripts and self._sets_interpreter_variable(env):
                 scripts.extend(listed.scripts)
         if not (guardless or full or scripts):
+            if quiet is not None and type(here) is str:
+                self._older_quiet = quiet
             return  # the common start: a venv's console scripts keep the guard
         if env is None and self.inherited.problem():
             return  # the start's own decision refuses it
