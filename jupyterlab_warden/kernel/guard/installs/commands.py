@@ -3189,11 +3189,14 @@ def python_script_keeps_guard(path: str, env: Dict[str, str]) -> bool:
     guardless start or one whose start-up Warden refuses: False (the caller reads the file)."""
     try:
         starts = _shebang_starts(path, env)
-        if not starts or len(starts) != 1 or not _names_python(starts[0][0][0]):
-            return False
-        words, start_env = starts[0]
-        if _wrapper_file(words[0]):
-            return False
+    except Unreadable:
+        return False
+    if not starts or len(starts) != 1 or not _names_python(starts[0][0][0]):
+        return False
+    words, start_env = starts[0]
+    if _wrapper_file(words[0]):
+        return False
+    try:
         if UNLAUNCHED.get():
             # a kernel without the launch guard: every Python it starts is guardless and is
             # searched for words only (``_guardless_start``), the plain `python x.py` an
@@ -3201,6 +3204,21 @@ def python_script_keeps_guard(path: str, env: Dict[str, str]) -> bool:
             # that (the fix63c cost: each read at the first start, +0.56 s CPU)
             return len(words) == 1
         return _guardless_start(words + [os.devnull], start_env) is None
+    except Unreadable:
+        pass
+    # refused: by the line's installation or the start-up files as they are (a venv of a
+    # Python Warden cannot verify, a changed standard library, a .pth in its site), which any
+    # program that runs a Python by name meets in that installation's own native python in the
+    # same folders, not read either (a native program is read by its name: ``path_programs``);
+    # or by what this start's environment changes (PYTHONPATH, PYTHONWARNINGS...), which is
+    # the start's own doing: then its scripts are read, as they are when the line itself drops
+    # the guard (an option) or names a Python that cannot host it (2.7: its body runs unguarded)
+    if len(words) != 1 or any(_guard_variable(n) and n != "PATH" for n in start_env):
+        return False
+    from . import guardless
+
+    try:
+        return guardless.hosts_guard(_start_interpreter(words[0], start_env), start_env)
     except Unreadable:
         return False
 
