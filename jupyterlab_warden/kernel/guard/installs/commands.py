@@ -3149,23 +3149,111 @@ def _refuse_path_programs(env: Dict[str, str], depth: int) -> None:
 def _path_file_starts(search: str, folder, reading: frozenset, env, depth: int) -> None:
     from . import path_programs
 
-    for path in path_programs.new_programs(search, folder or os.getcwd()):
-        if path in reading or path_programs.renamed_as_itself(path):
+    older: list = []
+    found = path_programs.new_programs(search, folder or os.getcwd(), None, older)
+    for path, kind in [(p, "") for p in found] + _older_files(older, env):
+        if path in reading or (not kind and path_programs.renamed_as_itself(path)):
             continue  # a file read again inside its own reading adds nothing, and would loop
         if depth >= MAX_NESTING:
             raise Unreadable("the programs on its PATH are nested too deeply")
         token = _PATH_FILES.set(reading | {path})
         where, name = os.path.split(path)
         try:
-            _side_start(path, env, depth + 1, f"{name} in {where}, on the PATH the line gives")
+            _older_or_side_start(
+                path, kind, env, depth + 1, f"{name} in {where}, on the PATH the line gives"
+            )
         except Unreadable as exc:
             raise Unreadable(
                 f"the folder {where} on the PATH it is given holds {name}, a program file "
-                "written since the kernel started, which the programs it runs may run by name; "
-                f"read as a start: {exc}"
+                f"{_OLDER if kind else 'written since the kernel started'}, which the programs "
+                f"it runs may run by name; read as a start: {exc}"
             ) from None
         finally:
             _PATH_FILES.reset(token)
+
+
+# An older program file on a PATH outside the machine's folders (``path_programs.Older``), named
+_OLDER = "older than the kernel but not the machine's (outside root's system folders)"
+
+
+def _older_files(older: list, env: Dict[str, str]) -> List[Tuple[str, str]]:
+    """(path, kind) of the older program files of a PATH's folders (``path_programs.Older``,
+    age81) a reading reads: those whose ``#!`` line is more than an interpreter and its one
+    option ("full"), a Python's whose start does not keep the guard (asked once per line),
+    and an interpreter's alone ("script") when the start sets a variable an interpreter
+    reads; each read by ``_older_or_side_start``."""
+    found: List[Tuple[str, str]] = []
+    started = {**dict(_START_ENV.get()), **env}
+    interpreter = any(interpreters.code_variable(k) for k in started) or any(
+        _start_variable(k) and k != "PATH" for k in env
+    )  # ``_refuse_machine_script``'s own test
+    for listed in older:
+        for _words, files in listed.pythons.items():
+            if not python_script_keeps_guard(files[0][0], env):
+                found.extend((path, "full") for path, _ in files)
+        found.extend((path, "full") for path, _ in listed.full)
+        if interpreter:
+            found.extend((path, "script") for path, _ in listed.scripts)
+    return found
+
+
+def _older_or_side_start(path: str, kind: str, env, depth: int, via: str) -> None:
+    if kind == "script":
+        older_script_environment(path, env)
+    else:
+        _side_start(path, env, depth, via)
+
+
+def python_script_keeps_guard(path: str, env: Dict[str, str]) -> bool:
+    """Whether the Python a script's ``#!`` line starts (a console script's, read as
+    ``_read_python_script_start`` reads its levels) keeps the guard with ``env``, its start-up
+    modules checked (``_guardless_start`` of an empty script: None), before anything the
+    script runs: the answer for every script of that line (age81: a venv's 30 console scripts
+    cost one). A line Warden cannot read, one through a wrapper or more than one level, a
+    guardless start or one whose start-up Warden refuses: False (the caller reads the file)."""
+    try:
+        starts = _shebang_starts(path, env)
+    except Unreadable:
+        return False
+    if not starts or len(starts) != 1 or not _names_python(starts[0][0][0]):
+        return False
+    words, start_env = starts[0]
+    if _wrapper_file(words[0]):
+        return False
+    try:
+        if UNLAUNCHED.get():
+            # a kernel without the launch guard: every Python it starts is guardless and is
+            # searched for words only (``_guardless_start``), the plain `python x.py` an
+            # attacker would write; a console script's line with no option is no more than
+            # that (the fix63c cost: each read at the first start, +0.56 s CPU)
+            return len(words) == 1
+        return _guardless_start(words + [os.devnull], start_env) is None
+    except Unreadable:
+        pass
+    # refused: by the line's installation or the start-up files as they are (a venv of a
+    # Python Warden cannot verify, a changed standard library, a .pth in its site), which any
+    # program that runs a Python by name meets in that installation's own native python in the
+    # same folders, not read either (a native program is read by its name: ``path_programs``);
+    # or by what this start's environment changes (PYTHONPATH, PYTHONWARNINGS...), which is
+    # the start's own doing: then its scripts are read, as they are when the line itself drops
+    # the guard (an option) or names a Python that cannot host it (2.7: its body runs unguarded)
+    if len(words) != 1 or any(_guard_variable(n) and n != "PATH" for n in start_env):
+        return False
+    from . import guardless
+
+    try:
+        return guardless.hosts_guard(_start_interpreter(words[0], start_env), start_env)
+    except Unreadable:
+        return False
+
+
+def older_script_environment(path: str, env: Dict[str, str]) -> None:
+    """An older program file outside the machine's folders whose ``#!`` line names an
+    interpreter and at most its one option (``#!/usr/bin/env node``, ``#!/usr/bin/perl -w``):
+    its body is the declared script-file class (not read), and what its interpreter's
+    start-up environment makes it do is weighed as for the machine's own scripts
+    (``_refuse_machine_script``: NODE_OPTIONS, PERL5OPT, PYTHON*)."""
+    _refuse_machine_script(path, path, [], env)
 
 
 # What the shell line being read wrote before the command being read (red team 19 R19-2): a
@@ -5493,21 +5581,28 @@ def _folder_file_starts(program: str, word: str, folder: str, env: Dict[str, str
     from . import path_programs
 
     reading = _PATH_FILES.get()
-    for path in path_programs.new_programs(folder.replace(os.pathsep, ""), None):
-        if path in reading or path_programs.renamed_as_itself(path):
+    older: list = []
+    found = path_programs.new_programs(folder.replace(os.pathsep, ""), None, None, older)
+    for path, kind in [(p, "") for p in found] + _older_files(older, env):
+        if path in reading or (not kind and path_programs.renamed_as_itself(path)):
             continue  # a file read again inside its own reading adds nothing, and would loop
         if len(reading) >= MAX_NESTING:
             raise Unreadable(f"{program}: the program folders it is given nest too deeply")
         token = _PATH_FILES.set(reading | {path})
         try:
-            _side_start(
-                path, env, 1, f"{path}, in {word[:60]}, a folder {program} may run programs from"
+            _older_or_side_start(
+                path,
+                kind,
+                env,
+                1,
+                f"{path}, in {word[:60]}, a folder {program} may run programs from",
             )
         except Unreadable as exc:
             raise Unreadable(
                 f"{program} is given {word[:60]}, a folder it may run programs from, which "
-                f"holds {os.path.basename(path)}, a program file written since the kernel "
-                f"started; read as a start: {exc}"
+                f"holds {os.path.basename(path)}, a program file "
+                f"{_OLDER if kind else 'written since the kernel started'}; read as a start: "
+                f"{exc}"
             ) from None
         finally:
             _PATH_FILES.reset(token)

@@ -186,6 +186,12 @@ class InstallGate:
         }
         self._launch = None
         self._readings = {}  # _program_reading's answers
+        # whether a Python's `#!` line of older PATH programs keeps the guard, per line, folder
+        # and the variables its start depends on (``_older_programs``); the inherited ones
+        # kept per environment version
+        self._python_lines = {}
+        self._inherited_start = (-1, ())
+        self._older_quiet = None  # the last inherited start's with nothing to read
         # what a start that inherits the environment hands its child (the C environ, with
         # os.putenv/os.unsetenv: red team 10 R10-12), kept from now on by the audit hook
         self.inherited = InheritedEnviron()
@@ -476,7 +482,7 @@ class InstallGate:
                     # the folders' names, listed and checked current there, spare the lookup
                     # of the program the system calls in folders that do not hold it
                     present = {}
-                    self._path_programs(search, None, None, event, present)
+                    self._path_programs(search, None, None, event, present, here)
                     # the file the name is found as: what is decided, and what Popen may exec
                     placed = (
                         find(program, search, None, present)
@@ -529,12 +535,12 @@ class InstallGate:
             return decided
         if shell is not None:
             self.decide_command(argv, shell, env, cwd, event)
-            self._path_programs(search, env, cwd, event)
+            self._path_programs(search, env, cwd, event, None, here)
             return decided
         if self._renamed_python(program, argv, env, cwd, event):
             return decided
         argv = _program_argv(program, argv)
-        self._path_programs(search, env, cwd, event)
+        self._path_programs(search, env, cwd, event, None, here)
         starts = [argv]
         if argv and event in _BARE_PATH_EVENTS and os.sep not in argv[0]:
             # a bare name these run from the working folder or the caller's PATH (R11-21)
@@ -682,15 +688,20 @@ class InstallGate:
                 return False
         return type(search) is str and script_operand(start, search, cwd)
 
-    def _path_programs(self, search, env, cwd, call: str, present=None) -> None:
+    def _path_programs(self, search, env, cwd, call: str, present=None, here=None) -> None:
         """A program file written since the kernel started in a folder of the start's PATH
         (``path_programs``, red team 18 R18-1/R18-2/R18-4): any program the start runs may run
         it by name (git's ``git-NAME``, tar's ``gzip``), so it is read as a start of its own,
         through the one start reader (a ``#!`` file as its interpreter's start), and a reading
-        that refuses refuses this start, naming the folder and the file."""
+        that refuses refuses this start, naming the folder and the file. An older one outside
+        the machine's folders is read by its ``#!`` line (``_older_programs``, age81).
+        ``here``: the process's folder as the decision began, when the caller asked it."""
         if type(search) is not str:
             return  # a PATH of another type: the start's own reading refuses it
-        files = new_programs(search, cwd, present)
+        older = []
+        files = new_programs(search, cwd, present, older)
+        if older:
+            self._older_programs(older, env, cwd, call, here)
         if not files:
             return
         if env is None:
@@ -704,12 +715,127 @@ class InstallGate:
         for path in files:
             requests, first = self._program_reading(path, env, setting)
             (fresh if first else again).extend(requests)
+        self._tell_readings(fresh, again, call)
+
+    def _tell_readings(self, fresh: list, again: list, call: str) -> None:
         # a reading's warnings and allowed installs are told once, when the file is first read;
         # its refusals at every start (quiet: only what blocks is recorded again)
         if fresh:
             self._enforce(fresh, call, in_process=False)
         if again:
             self._enforce(again, call, in_process=False, quiet=True)
+
+    def _older_programs(self, older: list, env, cwd, call: str, here) -> None:
+        """The program files in the start's PATH folders that are older than the kernel and
+        not the machine's (``path_programs.Older``: a clone's ``bin/gzip``, a venv's console
+        scripts, ``node_modules/.bin``), each sorted by its ``#!`` line when its folder was
+        listed, so a start pays dict looks, no system call per file (a node_modules/.bin holds
+        hundreds): a Python's line is asked once per line, folder and start variables whether
+        its start keeps the guard, and only when it does not is each of its files read in
+        full (what a guardless Python runs is read); an interpreter's alone (node, bash) is
+        weighed only when the start sets a variable an interpreter reads; any other line is
+        read in full, once per file state and environment, as a new program is."""
+        if env is None and self.inherited.unknown:
+            return  # the start's own decision refuses it
+        quiet = None
+        if env is None and cwd is None:
+            # the common start: the same listings (a relisted folder is a new ``Older``), the
+            # same environment version and folder as a start that had nothing to read
+            quiet = (older, self.inherited.version, here)
+            if quiet == self._older_quiet:
+                return
+        start = folder = None
+        guardless, full, scripts = [], [], []
+        for listed in older:
+            for words, files in listed.pythons.items():
+                if start is None:
+                    start = self._start_variables(env)
+                    folder = _start_folder(cwd, here)
+                key = (words, folder, start)
+                keeps = self._python_lines.get(key)
+                if keeps is None:
+                    if env is None and self.inherited.problem():
+                        return  # the start's own decision refuses it
+                    keeps = self._python_line_keeps_guard(files[0][0], env, folder)
+                    if len(self._python_lines) >= 256:
+                        self._python_lines.clear()
+                    self._python_lines[key] = keeps
+                if not keeps:
+                    guardless.extend(files)
+            full.extend(listed.full)
+            if listed.scripts and self._sets_interpreter_variable(env):
+                scripts.extend(listed.scripts)
+        if not (guardless or full or scripts):
+            if quiet is not None and type(here) is str:
+                self._older_quiet = quiet
+            return  # the common start: a venv's console scripts keep the guard
+        if env is None and self.inherited.problem():
+            return  # the start's own decision refuses it
+        if start is None:
+            start, folder = self._start_variables(env), _start_folder(cwd, here)
+        env = _str_env(self.inherited.read() if env is None else env)
+        # a guardless Python's script is read by its text and the start variables; an
+        # installer's line or an interpreter's environment by the whole environment
+        whole = (folder, tuple(sorted(env.items()))) if full or scripts else None
+        fresh, again = [], []
+        for files, kind, setting in (
+            (guardless, "full", (folder, start)),
+            (full, "full", whole),
+            (scripts, "script", whole),
+        ):
+            for path, state in files:
+                key = (path, state, kind, setting)
+                known = self._readings.get(key)
+                if known is None:
+                    known = self._read_program(path, env, folder, kind)
+                    if len(self._readings) >= 4096:
+                        self._readings.clear()
+                    self._readings[key] = known
+                    fresh.extend(known)
+                else:
+                    again.extend(known)
+        self._tell_readings(fresh, again, call)
+
+    def _start_variables(self, env) -> tuple:
+        """The variables a Python's start depends on (``_STARTS_ON``), with their values: the
+        inherited environment's kept per version (each putenv is one)."""
+        if env is None:
+            version = self.inherited.version
+            known = self._inherited_start
+            if known[0] != version:
+                known = (version, _start_variables(self.inherited.read()))
+                self._inherited_start = known
+            return known[1]
+        return _start_variables(env)
+
+    def _sets_interpreter_variable(self, env) -> bool:
+        """Whether the start's environment sets, otherwise than the kernel was launched with, a
+        variable an interpreter reads when it starts (``interpreter_variable``)."""
+        if env is None:
+            inherited = self.inherited
+            known = self._interpreter_changes
+            if known[0] != inherited.version:
+                names = inherited.changes
+                known = (inherited.version, bool(names) and any(map(interpreter_variable, names)))
+                self._interpreter_changes = known
+            return known[1]
+        return any(map(interpreter_variable, changed_names(_str_env(env))))
+
+    def _python_line_keeps_guard(self, path: str, env, folder: str) -> bool:
+        """Whether the Python ``path``'s ``#!`` line starts (a console script's) keeps the guard
+        in this environment, its start-up modules checked (``commands.
+        python_script_keeps_guard``); a line Warden cannot read does not."""
+        kept = []
+
+        def reader(lost):
+            from . import commands
+
+            kept.append(commands.python_script_keeps_guard(path, lost))
+            return []
+
+        env = _str_env(self.inherited.read() if env is None else env)
+        problems = read_requests([path], None, env, folder, launch=self.launch, reader=reader)
+        return not problems and kept == [True]
 
     def _program_reading(self, path: str, env, setting: tuple) -> tuple:
         """``path``'s reading as a start with no words: the installs it starts and what keeps
@@ -731,7 +857,7 @@ class InstallGate:
         self._readings[key] = known
         return known, True
 
-    def _read_program(self, path: str, env, cwd: str) -> list:
+    def _read_program(self, path: str, env, cwd: str, older: str = "") -> list:
         """The requests of ``path`` read as a start, each decided at every start that may run
         it: one Warden cannot read (a shadow naming the file), and an install it starts with
         its own words (red team 21: a readable ``uv pip install --index-url REFUSED`` in
@@ -740,12 +866,22 @@ class InstallGate:
 
         known = []
         folder, name = os.path.split(path)
+        age = "written since the kernel started" if not older else _OLDER
         where = (
-            f"{name} in {folder} on this start's PATH, a program file written since the kernel "
-            "started, which any program this start runs may run by name (git runs git-NAME, "
-            "tar runs gzip)"
+            f"{name} in {folder} on this start's PATH, a program file {age}, which any program "
+            "this start runs may run by name (git runs git-NAME, tar runs gzip)"
         )
-        for request in read_requests([path], None, dict(env), cwd, "unknown", self.launch):
+        reader = None
+        if older == "script":  # ``_older_programs``: only its interpreter's start is weighed
+
+            def reader(lost):
+                from . import commands
+
+                commands.older_script_environment(path, lost)
+                return []
+
+        env = dict(env)
+        for request in read_requests([path], None, env, cwd, "unknown", self.launch, reader):
             if not request.problems:
                 # a console script's own start (a venv's pip, no words) installs nothing; one
                 # with its words written in is decided as the install it is
@@ -755,7 +891,7 @@ class InstallGate:
             shadow = InstallRequest("unknown", f"{name} on PATH")
             shadow.problems.extend(
                 f"the folder {folder} on this start's PATH holds {name}, a program file "
-                "written since the kernel started, which any program this start runs may "
+                f"{age}, which any program this start runs may "
                 f"run by name (git runs git-NAME, tar runs gzip); read as a start: {why}. "
                 "Remove the file or take its folder off PATH"
                 for why in request.problems
@@ -1219,12 +1355,14 @@ def _decided(decide, request, policy: dict, data) -> list:
 
 
 def read_requests(
-    argv, shell, env: Dict[str, str], cwd: str, stdin: str = "unknown", launch=None
+    argv, shell, env: Dict[str, str], cwd: str, stdin: str = "unknown", launch=None, reader=None
 ) -> list:
     """Pure reading (no decision): the installs a command line or shell string would run,
     with their files, environment and config read. A command Warden cannot read becomes a
     request holding only the problem (refused by ``decide``). ``launch``: the gate's
-    ``commands.LaunchGuard`` (whether child Pythons inherit a guard; ``guard_env``)."""
+    ``commands.LaunchGuard`` (whether child Pythons inherit a guard; ``guard_env``).
+    ``reader``: called with the environment changes the reading follows, in the reading's
+    context, in place of the line's reading (a part of one: ``_older_programs``)."""
     from . import commands
     from .request import InstallRequest
 
@@ -1239,11 +1377,12 @@ def read_requests(
                 # process's PATH); only when it differs, since a PATH on the line is a change
                 # a pip's guard may not survive (commands._guard_lost)
                 lost.setdefault("PATH", env["PATH"])
-            found = (
-                commands.shell_invocations(shell, 0, lost)
-                if shell is not None
-                else commands.invocations(argv, 0, lost, stdin=stdin)
-            )
+            if reader is not None:
+                found = reader(lost)
+            elif shell is not None:
+                found = commands.shell_invocations(shell, 0, lost)
+            else:
+                found = commands.invocations(argv, 0, lost, stdin=stdin)
         found = _handed_redirections(found, env, cwd)
         requests = [r for inv in found for r in _via(inv, _requests(inv, env, cwd))]
     except commands.Unreadable as exc:
@@ -1475,6 +1614,38 @@ def _stderr(text: str) -> None:
         os.write(2, text.encode("utf-8", "replace"))
     except OSError:
         pass
+
+
+# How an older program file on PATH outside the machine's folders is named (``_older_programs``)
+_OLDER = (
+    "older than the kernel but not the machine's (outside root's system folders: a clone's, a "
+    "download's, or written before a kernel restart)"
+)
+# The variables a Python's start may keep or lose the guard by (``commands._start_variable``:
+# Python's and PATH, the launch's WARDEN_*; the loader's; HOME: its user site): the key of an
+# older `#!` Python line's answer (``_older_programs``), so a start with its own unrelated
+# variable (a seed, a run id) asks nothing again
+_STARTS_ON = ("PYTHON", "WARDEN_", "LD_", "__PYVENV")
+
+
+def _start_folder(cwd, here) -> str:
+    """The folder a start runs in: its own (``cwd``), else the process's as the decision began
+    (``here``), else asked now."""
+    if cwd:
+        return os.fsdecode(cwd)
+    return here if type(here) is str else os.getcwd()
+
+
+def _start_variables(env) -> tuple:
+    try:
+        return tuple(
+            sorted((k, v) for k, v in env.items() if k.startswith(_STARTS_ON) or k in _PATH_HOME)
+        )
+    except (AttributeError, TypeError):  # bytes (a Popen env may hold them): as the child gets
+        return _start_variables(_str_env(env))
+
+
+_PATH_HOME = frozenset(("PATH", "HOME"))
 
 
 def _str_env(env) -> Dict[str, str]:

@@ -15,6 +15,16 @@ listing keeps every file that is or may become a program file (red team 19 R19-1
 whether it is one is decided at each start: one ``lstat`` per kept file. A program file that
 was one before the kernel started, changed IN PLACE, keeps its folder's mtime and stays out
 of the listing: see the threat model.
+
+An OLDER program file counts as the machine's only by place (``commands._machine_program``'s
+rule: root's, in a root-owned system folder unchanged since the start): in any other folder
+(a clone's ``bin``, a venv's, ``node_modules/.bin``) a file written before a kernel restart
+runs as a new one would (age81). Such files are sorted once per listing by their ``#!`` line
+(``_older``, read then, never per start): a native program (no ``#!``) is not read (Warden
+reads a native program by its name); a line naming an interpreter and at most one option runs
+a body of the declared script-file class (not read), and only its interpreter's start is
+weighed, once per interpreter line for a Python (``InstallGate._older_programs``); any other
+line is read as a new program is. The start passes ``older`` to collect them.
 Only ``os``, ``stat`` and ``time`` at import (loaded with the guard at every Python's start)."""
 
 import os
@@ -22,14 +32,15 @@ import stat
 import time
 
 # folder -> ((st_mtime_ns, st_ctime_ns, st_ino, st_dev), the files in it that are or may become
-# program files changed since start, the names of all its entries: ``_listed``)
+# program files changed since start, the names of all its entries, its older program files
+# sorted by their ``#!`` lines or None: ``_listed``)
 _FOLDERS: dict = {}
 _KEPT = 256
 _SETTLED = 2.0  # seconds: file systems stamp times by clock ticks (a coarse one, or 2 s on FAT)
 _started = None  # the kernel's start (seconds since the epoch), read on the first listing
 
 
-def new_programs(search: str, cwd=None, present=None) -> list:
+def new_programs(search: str, cwd=None, present=None, older=None) -> list:
     """The program files (executable regular files, or links) in the folders of ``search`` (a
     PATH string; relative folders from ``cwd``) whose file, or link, changed since the kernel
     started: each may be run by name by any program the start runs.
@@ -37,7 +48,10 @@ def new_programs(search: str, cwd=None, present=None) -> list:
     ``present``: a dict filled with ``{folder + "/": names of all its entries}`` for each
     folder whose listing this call found current (its identity and times checked now), so the
     start's own lookup of its program (``fastpath._file_reads_fully``) skips, without a system
-    call, a folder that holds no entry of that name; a folder not listed is not named."""
+    call, a folder that holds no entry of that name; a folder not listed is not named.
+
+    ``older``: a list extended with each listed folder's older program files outside the
+    machine's folders, sorted by their ``#!`` lines (``Older``): no system call per file."""
     found = []
     folders = _FOLDERS
     runs = _UNASKED  # ``_root_runs``, asked once per call, on the first folder keeping files
@@ -97,6 +111,8 @@ def new_programs(search: str, cwd=None, present=None) -> list:
                     found.append(path)
         if present is not None and known[2] is not None:
             present[slashed] = known[2]
+        if older is not None and known[3] is not None:
+            older.append(known[3])
     return found
 
 
@@ -205,13 +221,16 @@ def _listed(folder: str) -> tuple:
     (a ``chmod +x`` makes it a program file changed since start, R19-1; system folders hold
     almost none, so the per-start ``lstat`` stays cheap). With them, the names of all the
     folder's entries (None when it cannot be listed: a folder one may search but not read
-    is looked in name by name)."""
+    is looked in name by name), and its older program files that are not the machine's,
+    sorted by their ``#!`` lines (``Older``; None when there are none)."""
     since = _kernel_started() - 1
     found = []
     try:
         entries = list(os.scandir(folder))
     except (OSError, ValueError):
-        return (), None
+        return (), None, None
+    machine = None  # whether the folder is one of the machine's: asked at its first older file
+    older = Older()
     for entry in entries:
         try:
             own = entry.stat(follow_symlinks=False)
@@ -221,12 +240,154 @@ def _listed(folder: str) -> tuple:
                 target = _target(entry.path)
                 if target is None or not target.st_mode & 0o111 or _link_changed(entry.path, own):
                     found.append(entry.path)
+                    continue
             elif stat.S_ISREG(own.st_mode):
                 if not own.st_mode & 0o111 or own.st_ctime >= since:
                     found.append(entry.path)
+                    continue
+                target = own
+            else:
+                continue
         except (OSError, ValueError):
             continue  # removed while listed
-    return tuple(found), frozenset(entry.name for entry in entries)
+        if not stat.S_ISREG(target.st_mode):
+            continue  # a link to a folder: exec runs nothing
+        # an older program file, or a link to one
+        if machine is None:
+            machine = _machine_folder(folder, since)
+        if machine and target.st_uid == 0:
+            continue  # root's file in root's settled system folder: the machine's
+        older.sort(entry.path, (own.st_ino, own.st_ctime_ns, target.st_ino, target.st_ctime_ns))
+    return tuple(found), frozenset(entry.name for entry in entries), older.kept()
+
+
+class Older:
+    """A folder's older program files outside the machine's folders, by their ``#!`` lines,
+    read once when the folder is listed (the kernel reads the first 256 bytes: so does this).
+    ``pythons``: {the line's words: its files}, a Python (by name) with at most one option:
+    one answer per line decides them all (a console script's start keeps the guard or not);
+    ``scripts``: an interpreter that is no Python nor installer, with at most one option
+    (node, bash, perl -w, awk -f): the body is the declared script-file class, only the
+    interpreter's start-up environment is weighed; ``full``: every other line (more words:
+    ``env -S sh -c '...'``, ``env -S uv run --script``, an installer), read as a new program
+    is. Each file as (path, state: the link's and its file's inode and ctime when listed)."""
+
+    __slots__ = ("pythons", "scripts", "full")
+
+    def __init__(self):
+        self.pythons: dict = {}
+        self.scripts: list = []
+        self.full: list = []
+
+    def kept(self):
+        if not (self.pythons or self.scripts or self.full):
+            return None
+        self.pythons = {words: tuple(files) for words, files in self.pythons.items()}
+        self.scripts, self.full = tuple(self.scripts), tuple(self.full)
+        return self
+
+    def sort(self, path: str, state: tuple) -> None:
+        kind, words = _line_kind(path)
+        if kind == "python":
+            self.pythons.setdefault(words, []).append((path, state))
+        elif kind == "script":
+            self.scripts.append((path, state))
+        elif kind == "full":
+            self.full.append((path, state))
+
+
+_HEAD = 256  # what the kernel reads of a `#!` line (binfmt_script): ``shebang.interpreter_words``
+_BLANKS = b" \t"
+
+
+def _line_kind(path: str) -> tuple:
+    """(kind, the line's words) for an older program file: ``native`` (no ``#!``: a binary, or
+    a text file a shell runs, the script-file class), ``python``, ``script`` or ``full``
+    (``Older``). A file that cannot be read is read in full (the reading says why)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(_HEAD)
+    except (OSError, ValueError):
+        return "full", ()
+    if not head.startswith(b"#!"):
+        return "native", ()
+    line, newline, _ = head[2:].partition(b"\n")
+    line = line.strip(_BLANKS)
+    if not line or (not newline and len(head) == _HEAD):
+        return "full", ()
+    words = line.replace(b"\t", b" ").split()
+    try:
+        words = tuple(os.fsdecode(word) for word in words)
+    except (UnicodeError, ValueError):
+        return "full", ()
+    name = words[0].rsplit("/", 1)[-1]
+    if name == "env":
+        # `#!/usr/bin/env NAME`: NAME found on PATH, with no option (-S, -i, NAME=VALUE: more)
+        if len(words) != 2 or words[1].startswith("-") or "=" in words[1]:
+            return "full", words
+        name = words[1].rsplit("/", 1)[-1]
+    elif len(words) > 2 or (len(words) == 2 and not words[1].startswith("-")):
+        return "full", words  # more than an interpreter and its one option (`#!/x/pip install`)
+    if _python_name(name):
+        return "python", words
+    from .fastpath import is_installer_name  # loaded with the guard already
+
+    if name in _SHELLS:
+        # the script is the shell's file to run (the script-file class); `-c` makes its path
+        # the command text instead
+        return ("full" if len(words) == 2 and "c" in words[1] else "script"), words
+    if is_installer_name(name):
+        return "full", words  # an installer's or a wrapper's start with a script's path
+    return "script", words
+
+
+_SHELLS = frozenset(("sh", "bash", "dash", "zsh", "ksh", "ash", "mksh", "fish"))
+
+
+def _python_name(name: str) -> bool:
+    """python, python3, python3.11, pypy3...: a Python by its name (the reading tells the rest)."""
+    for stem in ("python", "pypy"):
+        if name.startswith(stem):
+            return all(c in "0123456789.dmut" for c in name[len(stem) :])
+    return False
+
+
+# The machine's folders (``commands.MACHINE_FOLDERS``, pinned equal by the tests; not imported:
+# commands is far heavier than a listing)
+_MACHINE_TOPS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/opt", "/snap", "/etc", "/usr/local")
+# where ``commands._settled_place`` stops: a package manager changes these at every install
+_STANDARD = frozenset(
+    (
+        "/", "/usr", "/usr/local", "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib64",
+        "/usr/libexec", "/usr/share", "/usr/local/bin", "/usr/local/sbin", "/usr/local/lib",
+        "/usr/local/share", "/bin", "/sbin", "/lib", "/lib64", "/etc", "/opt", "/snap",
+    )
+)  # fmt: skip
+
+
+def _machine_folder(folder: str, since: float) -> bool:
+    """``commands._machine_program``'s place rule for a whole folder, asked once per listing:
+    its real path under the machine's folders, root's with every folder above it, none of
+    them below the standard ones changed since the kernel started (R28c-2: an old clone moved
+    in), and not under the folder the kernel started in. Its files count when they are root's."""
+    try:
+        real = os.path.realpath(folder)
+        if not any(real == top or real.startswith(top + "/") for top in _MACHINE_TOPS):
+            return False
+        from .own_python import OWN
+
+        start = OWN.start_folder.rstrip("/")
+        if start and (real == start or real.startswith(start + "/")):
+            return False
+        walk = real
+        while walk != "/":
+            info = os.stat(walk)
+            if info.st_uid != 0 or (walk not in _STANDARD and info.st_ctime >= since):
+                return False
+            walk = os.path.dirname(walk)
+        return True
+    except (OSError, ValueError, ImportError, AttributeError):
+        return False
 
 
 def _link_changed(path: str, own) -> bool:
