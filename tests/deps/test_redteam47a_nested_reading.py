@@ -22,6 +22,17 @@ from test_redteam21_sides import _shebang_installer
 
 LINE = "'PATH=%s/bin:%s tar czf o.tgz data.txt' % (os.getcwd(), os.environ['PATH'])"
 
+# Starts the gate reads in full until the callback has fired inside a reading: a collection
+# is not certain to start in this thread while ``_simple`` runs (another thread's collection,
+# whose callback released the GIL, holds the collector: ci94 under load), and each start has its
+# own words so no answer kept from an earlier one skips the reading
+_READINGS = (
+    "    for attempt in range(200):\n"
+    "        subprocess.run(['sh', '-c', 'true %d' % attempt])\n"
+    "        if {until}:\n"
+    "            break\n"
+)
+
 # a gc callback that, once the gate's reading (commands._simple) is on the stack, runs LINE;
 # without Warden (no gate module) it runs LINE at the first collection
 NESTED = (
@@ -44,9 +55,7 @@ NESTED = (
     "    os.system(LINE)\n"
     "gc.callbacks.append(start)\n"
     "gc.set_threshold(1)\n"
-    "try:\n"
-    "    subprocess.run(['sh', '-c', 'true'])\n"
-    "finally:\n"
+    "try:\n" + _READINGS.format(until="done") + "finally:\n"
     "    gc.set_threshold(700)\n"
     "    gc.callbacks.remove(start)\n"
     "assert done\n"
@@ -101,9 +110,7 @@ CAPTURED = (
     "    kept.append(contextvars.copy_context())\n"
     "gc.callbacks.append(keep)\n"
     "gc.set_threshold(1)\n"
-    "try:\n"
-    "    subprocess.run(['sh', '-c', 'true'])\n"
-    "finally:\n"
+    "try:\n" + _READINGS.format(until="kept") + "finally:\n"
     "    gc.set_threshold(700)\n"
     "    gc.callbacks.remove(keep)\n"
     "kept[0].run(os.system, LINE)\n"
