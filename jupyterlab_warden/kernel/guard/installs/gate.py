@@ -1519,8 +1519,8 @@ def _request(inv, env: Dict[str, str], cwd: str):
     if request is None and inv.problem and inv.tool == "uv":
         # a `uv run` read as installing nothing still installs what its files ask for when it
         # runs, which an earlier writer on the line may change (R57c-3/-4)
-        request = uv_run_reads.written_request(inv.args, cwd, inv.writer_places)
-    unsure = uv_run_reads.unsure_problem(inv.args, cwd, inv.makers) if inv.tool == "uv" else ""
+        request = uv_run_reads.written_request(inv.args, cwd, inv.writer_places, env)
+    unsure = uv_run_reads.unsure_problem(inv.args, cwd, inv.makers, env) if inv.tool == "uv" else ""
     if unsure:  # its script a link leading nowhere until the line makes a folder (R57c-1)
         request = request or InstallRequest("uv", "uv run")
         request.problems.append(unsure)

@@ -27,7 +27,7 @@ execs one for a script) or the pip it starts after the writer ran (checked).
 """
 
 import os
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 # the `uv run` options after which uv reads no project (``arguments._uv_run`` reads them so)
 _NO_PROJECT = frozenset(("--no-project", "--no-sync"))
@@ -35,9 +35,13 @@ _REQUIREMENTS_OPTIONS = frozenset(("--with-requirements",))
 _SCRIPT_EXTENSIONS = ("py", "pyw")
 
 
-def uv_files(args: List[str], cwd: str) -> List[str]:
+def uv_files(args: List[str], cwd: str, env: Optional[Dict[str, str]] = None) -> List[str]:
     """The files ``uv [global options] run ...`` installs from (``args``: uv's words), named
-    as the line gives them (the project's relative to ``cwd``); [] for another command."""
+    as the line gives them (the project's relative to ``cwd``); [] for another command. With
+    ``env`` (the run's environment), also the dotenv files it loads into the command it
+    runs (``--env-file``, ``UV_ENV_FILE``: ``arguments.uv_run_env_files``), which Warden reads
+    before the line runs and whose variables (BASH_ENV, PYTHONPATH, PERL5OPT...) decide what
+    the command runs (red team 82 R82-4: ``cp evil.env e.env && uv run --env-file e.env bash``)."""
     from . import arguments
 
     start = arguments.subcommand_start(args, arguments.UV_VALUED, arguments.UV_COMMANDS)
@@ -46,6 +50,9 @@ def uv_files(args: List[str], cwd: str) -> List[str]:
     line = arguments.UvRunLine(args[start + 1 :])
     names = {name for name, _value in line.options}
     found = [value for name, value in line.options if name in _REQUIREMENTS_OPTIONS and value]
+    loaded = arguments.uv_run_env_files(args, env) if env is not None else None
+    if loaded:
+        found += loaded[0]
     if line.target is not None and (line.mode == "script" or _script_name(line.target)):
         found += [line.target, line.target + ".lock"]
     if not names & _NO_PROJECT:
@@ -77,7 +84,9 @@ def _project_files(cwd: str) -> List[str]:
             found += [os.path.join(folder, "pyproject.toml"), os.path.join(folder, "uv.lock")]
 
 
-def written_request(args: List[str], cwd: str, places: Optional[tuple] = None):
+def written_request(
+    args: List[str], cwd: str, places: Optional[tuple] = None, env: Optional[Dict[str, str]] = None
+):
     """An install request (no requirement, one problem) for a ``uv run`` Warden read as
     installing nothing, when it reads any of the files above: the caller inserts the line's
     problem (an earlier writer) before it. None when it reads none, or when ``places`` (the
@@ -86,7 +95,7 @@ def written_request(args: List[str], cwd: str, places: Optional[tuple] = None):
     from . import uv_line_writes
     from .request import InstallRequest
 
-    files = uv_files(args, cwd)
+    files = uv_files(args, cwd, env)
     if places is not None and not uv_line_writes.writer_of(files, cwd, places):
         return None
     if not files:
@@ -100,14 +109,16 @@ def written_request(args: List[str], cwd: str, places: Optional[tuple] = None):
     return request
 
 
-def unsure_problem(args: List[str], cwd: str, makers: tuple) -> str:
+def unsure_problem(
+    args: List[str], cwd: str, makers: tuple, env: Optional[Dict[str, str]] = None
+) -> str:
     """Why a file ``uv run`` installs from may be another when it runs ('' none): a link
     leading nowhere now (``dangling``: ``s.py -> m/../real.py``, read as "no script"), which a
     command before it on the line (``makers``: ``mkdir m``) may make resolve (red team 57c
     R57c-1). The program it runs by path is the line reading's (``commands._named_file``)."""
     from . import dangling
 
-    for name in uv_files(args, cwd):
+    for name in uv_files(args, cwd, env):
         path = os.path.join(cwd, name)
         if os.path.exists(path) and not os.path.islink(path):
             continue  # a file, no link on its way to re-point: the earlier-writer rule's
