@@ -166,3 +166,15 @@ def test_an_interpreter_known_by_name_only_is_read_in_full(tmp_path, name):
         assert path_programs._line_kind(path)[0] == "full", line
     path = _write(tmp_path, "tool", f"#!{tmp_path}/lib/envcopy node\nbody\n")
     assert path_programs._line_kind(path)[0] == "full"
+
+
+def test_a_copy_of_env_named_as_a_python_is_read_in_full(tmp_path):
+    """R82-2 with a Python's name: a copy of env in another folder is no Python."""
+    from jupyterlab_warden.kernel.guard.installs import path_programs
+
+    (tmp_path / "lib").mkdir()
+    shutil.copy("/usr/bin/env", tmp_path / "lib" / "python3")
+    path = _write(tmp_path, "tool", f"#!{tmp_path}/lib/python3 -Ssh\nbody\n")
+    assert path_programs._line_kind(path)[0] == "full"
+    path = _write(tmp_path, "tool", f"#!{tmp_path}/lib/python3\nbody\n")
+    assert path_programs._line_kind(path)[0] == "full"

@@ -410,6 +410,11 @@ def _known_interpreter(path: str):
         if python and real in _own_pythons():
             return name  # a venv's python, a link to the kernel's own (pyenv's, uv's) Python
         info = os.stat(real)
+        if python and _a_python_program(real, info):
+            # a Python outside the machine's folders (pyenv's, conda's, uv's; a venv's python
+            # links to it): a native program that is a Python (its line is weighed as a
+            # Python's start); a `#!` script or another program (env) under the name is not
+            return name
         if info.st_uid != 0 or not stat.S_ISREG(info.st_mode):
             return None
         folder = real.rsplit("/", 1)[0] or "/"
@@ -419,6 +424,33 @@ def _known_interpreter(path: str):
         return name if known else None
     except (OSError, ValueError):
         return None
+
+
+# (real path, inode, ctime) -> whether it is a native Python program (``_a_python_program``)
+_PYTHONS: dict = {}
+
+
+def _a_python_program(real: str, info) -> bool:
+    """A native program (ELF) that is a Python: it holds ``Py_BytesMain`` (3.8+: its main) or
+    names ``libpython`` (linked to it). A copy of env or of a shell, or a `#!` script, named
+    ``python3`` is not (R82-2, R82-3). Read once per file state."""
+    key = (real, info.st_ino, info.st_ctime_ns)
+    known = _PYTHONS.get(key)
+    if known is None:
+        known = False
+        if stat.S_ISREG(info.st_mode) and info.st_size <= 64 << 20:
+            with open(real, "rb") as fh:
+                tail = b""
+                chunk = fh.read(1 << 20)
+                if chunk.startswith(b"\x7fELF"):
+                    while chunk and not known:
+                        seen = tail + chunk
+                        known = b"Py_BytesMain" in seen or b"libpython" in seen
+                        tail, chunk = seen[-16:], fh.read(1 << 20)
+        if len(_PYTHONS) >= 64:
+            _PYTHONS.clear()
+        _PYTHONS[key] = known
+    return known
 
 
 # folder -> whether it is the machine's (``_machine_folder``), for one listing (emptied as
