@@ -4497,7 +4497,23 @@ def _script_start(argv: List[str], env: Dict[str, str], depth: int) -> Optional[
         raise Unreadable(f"{program}'s #! line names interpreters nested too deeply")
     # the kernel opens a relative interpreter (`#!python3`) from the start's folder, never
     # from PATH (red team 54b R54b-1): read as that file, not the name's program on PATH
-    return [_placed(words[0])] + words[1:] + [path] + argv[1:]
+    interpreter = _placed(words[0])
+    if _python_named(interpreter) and shebang.interpreter_words(interpreter) is not None:
+        # a `#!` script under a Python's name (red team 82 R82-3): Linux runs ITS line
+        # (nested interpreters), which a reading by the name, a Python's, never sees
+        raise Unreadable(
+            f"{program}'s #! line names {interpreter}, itself a script with a #! line, not a "
+            "Python: Warden cannot tell what runs it"
+        )
+    return [interpreter] + words[1:] + [path] + argv[1:]
+
+
+def _python_named(path: str) -> bool:
+    name = os.path.basename(path)
+    for stem in ("python", "pypy"):
+        if name.startswith(stem):
+            return all(c in "0123456789.dmut" for c in name[len(stem) :])
+    return False
 
 
 def _machine_program(path: str) -> bool:

@@ -230,6 +230,7 @@ def _listed(folder: str) -> tuple:
     except (OSError, ValueError):
         return (), None, None
     machine = None  # whether the folder is one of the machine's: asked at its first older file
+    _PLACES.clear()
     older = Older()
     for entry in entries:
         try:
@@ -320,9 +321,18 @@ def _line_kind(path: str) -> tuple:
         words = tuple(os.fsdecode(word) for word in words)
     except (UnicodeError, ValueError):
         return "full", ()
-    name = words[0].rsplit("/", 1)[-1]
-    if name == "env":
-        # `#!/usr/bin/env NAME`: NAME found on PATH, with no option (-S, -i, NAME=VALUE: more)
+    # the interpreter by its REAL file (R82-2, R82-3): a link or copy of env (or of a shell)
+    # under another name, or a `#!` script of its own (Linux runs nested interpreters), is
+    # known by no name here: read in full
+    name = _known_interpreter(words[0])
+    if name is None:
+        return "full", words
+    by_env = name == "env"
+    if by_env:
+        # `#!/usr/bin/env NAME`: NAME found on PATH, with no option (-S, -i, NAME=VALUE: more).
+        # NAME itself is not resolved here: it is found on the START's PATH, whose folders are
+        # listed and sorted themselves (a new file there is read by ``new_programs``, an older
+        # one outside the machine's folders by its own line: R82-3)
         if len(words) != 2 or words[1].startswith("-") or "=" in words[1]:
             return "full", words
         name = words[1].rsplit("/", 1)[-1]
@@ -332,13 +342,131 @@ def _line_kind(path: str) -> tuple:
         return "python", words
     from .fastpath import is_installer_name  # loaded with the guard already
 
-    if name in _SHELLS:
-        # the script is the shell's file to run (the script-file class); `-c` makes its path
-        # the command text instead
-        return ("full" if len(words) == 2 and "c" in words[1] else "script"), words
-    if is_installer_name(name):
-        return "full", words  # an installer's or a wrapper's start with a script's path
+    if is_installer_name(name) and name not in _SHELLS:
+        # an installer's or a wrapper's start with a script's path (a shell is a wrapper by
+        # name only with ``-c``: its options are the allow-list's)
+        return "full", words
+    if len(words) == 2 and not by_env:
+        # the one option must run nothing but the body (R82-1: perl ``-edo"x.pl"``, node
+        # ``--require=x.js`` run a file Warden never reads): an allow-list per interpreter
+        if not _runs_only_the_body(name, words[1]):
+            return "full", words
     return "script", words
+
+
+# The options that run nothing but the script's body, per interpreter (R82-1): a word of
+# these letters after one "-" (perl -w/-T/-W/-X, combined: -wT), or one of the exact words.
+# Shells: set's letters, without ``c`` (the path becomes the command text), ``i``/``l``
+# (an interactive or login shell reads rc files), ``s``/``o``/``O`` (stdin, named options).
+# node: none (``--require``, ``-r``, ``--import``, ``--loader`` run other files).
+_OPTION_LETTERS = {"perl": "wTWXtU", "sh": "aefhkmnptuvxBCEHPT"}
+_OPTION_WORDS = {
+    "awk": ("-f",),
+    "sed": ("-f", "-nf", "-Ef", "-nEf", "-rf", "-nrf"),
+    "ruby": ("-w", "-W", "-W0", "-W1", "-W2"),
+}
+
+
+def _runs_only_the_body(name: str, option: str) -> bool:
+    family = _family(name)
+    letters = _OPTION_LETTERS.get(family)
+    if letters is not None:
+        return len(option) > 1 and option[0] == "-" and all(c in letters for c in option[1:])
+    return option in _OPTION_WORDS.get(family, ())
+
+
+def _family(name: str):
+    """The interpreter family of a known name (``_INTERPRETERS``), versions stripped."""
+    if name in _SHELLS:
+        return "sh"
+    stem = name.rstrip("0123456789.")
+    if stem in ("awk", "gawk", "mawk", "nawk", "busybox-awk"):
+        return "awk"
+    return stem
+
+
+# interpreters known by their real file's name (a version may follow: perl5.36, ruby3.1,
+# lua5.4, php8.2, tclsh8.6); anything else on a `#!` line is read in full
+_INTERPRETERS = frozenset(
+    (
+        "env", "perl", "node", "nodejs", "ruby", "awk", "gawk", "mawk", "nawk", "sed", "lua",
+        "luajit", "php", "Rscript", "tclsh", "wish", "bun", "deno",
+    )
+)  # fmt: skip
+
+
+def _known_interpreter(path: str):
+    """The name of the interpreter ``path`` names (``env``, ``python3``, ``bash``...) when its
+    REAL file (links followed) has that known name and is the machine's (root's, in one of the
+    machine's folders: ``_machine_folder``) or the kernel's own Python's; else None."""
+    if not path.startswith("/"):
+        return None  # the kernel resolves a relative interpreter from the start's folder
+    try:
+        real = os.path.realpath(path)
+        name = real.rsplit("/", 1)[-1]
+        python = _python_name(name)
+        if not (python or name in _SHELLS or name.rstrip("0123456789.") in _INTERPRETERS):
+            return None
+        if python and real in _own_pythons():
+            return name  # a venv's python, a link to the kernel's own (pyenv's, uv's) Python
+        info = os.stat(real)
+        if python and _a_python_program(real, info):
+            # a Python outside the machine's folders (pyenv's, conda's, uv's; a venv's python
+            # links to it): a native program that is a Python (its line is weighed as a
+            # Python's start); a `#!` script or another program (env) under the name is not
+            return name
+        if info.st_uid != 0 or not stat.S_ISREG(info.st_mode):
+            return None
+        folder = real.rsplit("/", 1)[0] or "/"
+        known = _PLACES.get(folder)
+        if known is None:
+            known = _PLACES[folder] = _machine_folder(folder, _kernel_started() - 1)
+        return name if known else None
+    except (OSError, ValueError):
+        return None
+
+
+# (real path, inode, ctime) -> whether it is a native Python program (``_a_python_program``)
+_PYTHONS: dict = {}
+
+
+def _a_python_program(real: str, info) -> bool:
+    """A native program (ELF) that is a Python: it holds ``Py_BytesMain`` (3.8+: its main) or
+    names ``libpython`` (linked to it). A copy of env or of a shell, or a `#!` script, named
+    ``python3`` is not (R82-2, R82-3). Read once per file state."""
+    key = (real, info.st_ino, info.st_ctime_ns)
+    known = _PYTHONS.get(key)
+    if known is None:
+        known = False
+        if stat.S_ISREG(info.st_mode) and info.st_size <= 64 << 20:
+            with open(real, "rb") as fh:
+                tail = b""
+                chunk = fh.read(1 << 20)
+                if chunk.startswith(b"\x7fELF"):
+                    while chunk and not known:
+                        seen = tail + chunk
+                        known = b"Py_BytesMain" in seen or b"libpython" in seen
+                        tail, chunk = seen[-16:], fh.read(1 << 20)
+        if len(_PYTHONS) >= 64:
+            _PYTHONS.clear()
+        _PYTHONS[key] = known
+    return known
+
+
+# folder -> whether it is the machine's (``_machine_folder``), for one listing (emptied as
+# each begins: a folder changed since is asked again)
+_PLACES: dict = {}
+_OWN = None  # the kernel's own Python's real files, read once
+
+
+def _own_pythons() -> tuple:
+    global _OWN
+    if _OWN is None:
+        import sys  # loaded with every Python (builtin): no import cost at boot
+
+        exes = (sys.executable, getattr(sys, "_base_executable", None))
+        _OWN = tuple(os.path.realpath(exe) for exe in exes if exe)
+    return _OWN
 
 
 _SHELLS = frozenset(("sh", "bash", "dash", "zsh", "ksh", "ash", "mksh", "fish"))
