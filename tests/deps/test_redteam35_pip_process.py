@@ -141,11 +141,15 @@ def test_an_inspecting_venv_rewrites_the_kernels_pyvenv_cfg(own_kernel):
 
 
 # a terminal for pip's own command (``os.openpty``), PYTHONINSPECT in its environment: the
-# session's lines go in through the terminal, its output is drained until pip's Python exits
+# session's lines go in through the terminal, its output is drained until pip's Python exits.
+# The shell's PATH holds the system's folders only: with the kernel's venv bin on it, the
+# shell may run any of its console scripts by name, each an inspecting Python reading the
+# terminal, and the start is refused for that first (age81: "jupyter-trust on PATH"), before
+# the reading of pip's own command this test is about
 TERMINAL = (
     "import select, subprocess\n"
     "    master, slave = os.openpty()\n"
-    "    env = dict(os.environ, PYTHONINSPECT='1')\n"
+    "    env = dict(os.environ, PYTHONINSPECT='1', PATH='/usr/bin:/bin')\n"
     "    argv = ['sh', '-c', py + ' -m pip --version; ' + py + ' -c pass']\n"
     "    pip = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env)\n"
     "    os.write(master, (SESSION + 'raise SystemExit\\n' * 2).encode())\n"
