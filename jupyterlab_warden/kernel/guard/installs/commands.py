@@ -26,7 +26,7 @@ import stat
 import sys
 import time
 from contextvars import ContextVar
-from typing import Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Set, Tuple
+from typing import Callable, Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Set, Tuple
 
 from ...environ import (
     DEFERRED_PYTHONPATH_ENV,
@@ -920,9 +920,11 @@ def _shell_invocations(
             stdin = "pipe"
         line.begin(commands[k - 1][2] if k else "")
         if k == unknown_from:
-            line.cwd = None
+            line.lose_folder()
         # a function body runs where the function is called, after any cd on the line
         folder = None if places[k].in_function and moves else line.cwd
+        # after `cd d;` each folder it may run in, for where it writes (``_MAYBE_FOLDERS``)
+        maybe = () if places[k].in_function and moves else line.maybe
         line.here = folder  # what $PWD names for this command (R38b-5)
         _refuse_builtin_expansion(command, line)
         called = _function_called(command, functions)
@@ -1000,7 +1002,8 @@ def _shell_invocations(
         if called is not None:
             # a function the line defines runs its body, not the builtin it may be named
             # after (`cd() { :; }; cd d && ./x`): where it leaves the shell is not told
-            line.cwd, line.moved = None, True
+            line.lose_folder()
+            line.moved = True
         runs = _may_write(program, invocations)
         if invocations and not runs and not _writes_nothing(invocations, folder):
             # an install writes what a later install on the line may read (red team 54a): a
@@ -1010,7 +1013,7 @@ def _shell_invocations(
             writers.append(k)
             line.wrote = True
         if writes or group or runs or inner[0]:
-            with start_folder(folder):
+            with start_folder(folder, maybe=maybe):
                 env = line.start_env()
                 before = (_PATH_WRITES.get() + tuple(placed), _LINK_PLACES.get() + tuple(linked))
                 # a Python keeping the guard, started by the command's own first word
@@ -1037,7 +1040,7 @@ def _shell_invocations(
                 line.shell_changed = line.shell_changed or program
             writers.append(k)
             line.wrote = True
-        with start_folder(folder):
+        with start_folder(folder, maybe=maybe):
             # a program may run by name what a new link on its PATH, leading nowhere for now,
             # leads to (tar runs gzip): weighed against what the line made before it. Not a
             # Python keeping Warden's guard: its guard decides its own starts when it makes them
@@ -1709,6 +1712,11 @@ class _LineState:
     def __init__(self, subshells: bool, env: Dict[str, str]):
         self.subshells = subshells  # `( cd x && ... )`: where a later command runs is not modelled
         self.cwd: Optional[str] = ""
+        # with ``cwd`` None after a cd Warden followed that may not have run (`cd d; x`): each
+        # folder the line may be in (``_MAYBE_FOLDERS``); the folders its current and-or
+        # list's followed cds left (`cd a && cd b; x`: '', a or b)
+        self.maybe: Tuple[str, ...] = ()
+        self._left: Set[str] = set()
         self.here: Optional[str] = ""  # the folder the command being read runs in (as cwd)
         self.env: Dict[str, str] = dict(env)
         self.changed = ""  # the program of the first earlier command that may write
@@ -1844,9 +1852,18 @@ class _LineState:
             self.either = True
         elif not before or before not in ("|", "|&"):
             self.either = False
-        if self.moved:
+        if self.moved and self.cwd is not None:
+            # where each followed cd of the list stopped, or the folder it left (it failed)
+            self.maybe = tuple(sorted(self._left | {self.cwd}))
             self.cwd = None
         self.moved = self.moved and before in ("||", "|", "|&")
+        if not self.moved:
+            self._left = set()
+
+    def lose_folder(self) -> None:
+        """A cd Warden does not follow (or a function that may cd) ran: the folder the line
+        is in is unknown, each one it may be in too."""
+        self.cwd, self.maybe, self._left = None, (), set()
 
     def problem(
         self, tool: str, guard_lost: str, folder: Optional[str] = "", unresolved: str = ""
@@ -1973,13 +1990,14 @@ class _LineState:
                 prefix = dict(w.split("=", 1) for w in command[:i])  # `CDPATH=x cd d`
                 # `cd v` with no folder v under cdable_vars: the folder the variable v names
                 there = not _CDABLE_VARS.get() or self._folder_there(target[0])
+                self._left.add(self.cwd)
                 self.cwd = _cd_folder(self.cwd, target[0], {**self.env, **prefix})
-                if not there:
-                    self.cwd = None
+                if not there or self.cwd is None:
+                    self.lose_folder()
             else:
-                self.cwd = None
+                self.lose_folder()
         elif name == "popd":
-            self.cwd = None
+            self.lose_folder()
             self.moved = True
         elif name == "printf" and args[:1] and args[0].startswith("-v"):
             return "printf -v"  # sets a variable Warden does not follow
@@ -2628,22 +2646,51 @@ UNLAUNCHED: ContextVar = ContextVar("warden_unlaunched", default=False)
 # link to uv, were looked up from the kernel's folder and read as an unknown ``./ls``).
 # '': this process's own folder; None: a ``cd`` Warden cannot follow left it unknown.
 _START_FOLDER: ContextVar[Optional[str]] = ContextVar("warden_start_folder", default="")
+# When ``_START_FOLDER`` is None because a ``cd`` Warden followed may not have run (`cd d; x`
+# runs x in d or, when the cd failed, where the line started): each folder it may be, as
+# ``_START_FOLDER`` gives one. Only where the start's writes land is read in each
+# (``_write_places``, ``_made_places``); every other rule reads the folder as unknown.
+_MAYBE_FOLDERS: ContextVar[Tuple[str, ...]] = ContextVar("warden_maybe_folders", default=())
 
 
 @contextlib.contextmanager
-def start_folder(folder: Optional[str], unlaunched: Optional[bool] = None):
+def start_folder(
+    folder: Optional[str], unlaunched: Optional[bool] = None, maybe: Tuple[str, ...] = ()
+):
     """Reads the start's relative paths from ``folder`` (relative: from the current one) and,
-    when given, for a kernel with or without the launch guard (``UNLAUNCHED``)."""
+    when given, for a kernel with or without the launch guard (``UNLAUNCHED``). ``maybe``:
+    for a ``folder`` None, the folders (relative, as ``folder``) the start may run in."""
     base = _START_FOLDER.get()
     if folder is not None and base is not None:
         folder = os.path.join(base, folder) if base else folder
     token = _START_FOLDER.set(None if base is None else folder)
+    alternatives = () if folder is not None or base is None else maybe
+    maybe_token = _MAYBE_FOLDERS.set(tuple(os.path.join(base, m) for m in alternatives))
     kept = UNLAUNCHED.set(UNLAUNCHED.get() if unlaunched is None else unlaunched)
     try:
         yield
     finally:
         UNLAUNCHED.reset(kept)
+        _MAYBE_FOLDERS.reset(maybe_token)
         _START_FOLDER.reset(token)
+
+
+def _in_each_maybe_folder(read: Callable[[], tuple]) -> Optional[List[tuple]]:
+    """``read()``'s results, read once in each folder a start whose folder Warden cannot
+    tell may run in (``_MAYBE_FOLDERS``); None when they are not known either."""
+    alternatives = _MAYBE_FOLDERS.get()
+    if not alternatives:
+        return None
+    results = []
+    for one in alternatives:
+        token = _START_FOLDER.set(one)
+        maybe_token = _MAYBE_FOLDERS.set(())
+        try:
+            results.append(read())
+        finally:
+            _MAYBE_FOLDERS.reset(maybe_token)
+            _START_FOLDER.reset(token)
+    return results
 
 
 def current_folder() -> Optional[str]:
@@ -3316,7 +3363,13 @@ def _write_places(
     base = current_folder()
     writer = program or "a redirection"
     if base is None:
-        return [(writer, "")], []
+        # after `cd d;`: where it writes from each folder it may run in (a failed cd: its own)
+        each = _in_each_maybe_folder(
+            lambda: _write_places(program, command, targets, env, runs, before, guarded)
+        )
+        if each is None:
+            return [(writer, "")], []
+        return [p for found, _ in each for p in found], [p for _, links in each for p in links]
     here = in_full(base)  # `lnk/..` as the kernel resolves it (R48a-2), as _places_of does
     written, links_before = before
     found = [p for target in targets for p in _places_of(writer, here, line_writers.FILE, target)]
@@ -3404,7 +3457,9 @@ def _made_places(
         return found
     base = current_folder()
     if base is None:
-        return found + [(name or "a command", "")]  # after a cd Warden cannot follow
+        # after a cd Warden cannot follow; after `cd d;`, from each folder it may run in
+        each = _in_each_maybe_folder(lambda: _made_places(program, command, invocations, (), ()))
+        return found + ([(name or "a command", "")] if each is None else sum(each, []))
     here = in_full(base)
     if name == "mkdir":
         from .dangling import mkdir_operands
