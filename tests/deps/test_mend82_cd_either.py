@@ -80,6 +80,26 @@ def test_a_cd_warden_does_not_follow_leaves_the_writer_unplaced(work, line):
     assert "cannot" in reading(line.format(w=work))
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        # red team 83 F1: sh (dash) reads `cd sub &>/dev/null` as `cd sub &` (background)
+        "cd sub &>/dev/null && cd {w}/other; cp x.py socks.py; PYTHONPATH={w}/other pip list",
+        # F2: text run in the shell itself moves it
+        "cd sub; eval cd {w}/other; cp x.py socks.py; PYTHONPATH={w}/other pip list",
+        "cd sub; . ./go; cp x.py socks.py; PYTHONPATH={w}/other pip list",
+        # F3: CDPATH set by `read` under a quoted name
+        "read CD''PATH < cdp; cd x; cp x.py socks.py; PYTHONPATH={w}/other/x pip list",
+        "read -r CD\\PATH < cdp && cd x && cp x.py socks.py && PYTHONPATH={w}/other/x pip list",
+        # F5: bash's physical cd
+        "set -P; cd ..; cp x.py socks.py; PYTHONPATH={w} pip list",
+        "shopt -so physical; cd ..; cp x.py socks.py; PYTHONPATH={w} pip list",
+    ],
+)
+def test_a_folder_change_the_cd_reading_does_not_follow_is_refused(work, line):
+    assert "cannot" in reading(line.format(w=work))
+
+
 def test_the_folders_reset_for_each_line(work):
     """A line's `cd d;` says nothing of the next line's folder."""
     assert reading("cd sub; true") == ""
@@ -88,21 +108,24 @@ def test_the_folders_reset_for_each_line(work):
 
 
 @pytest.mark.parametrize(
-    "line, written",
+    "line",
     [
-        ("cd sub; cp ../x.py socks.py; PYTHONPATH={w}/sub pip list", "sub/socks.py"),
+        "cd sub; cp ../x.py socks.py; PYTHONPATH={w}/sub pip list",
         # the second cd fails: cp runs in the folder the first reached
-        ("cd {w}/sub && cd gone; cp ../x.py socks.py; PYTHONPATH={w}/sub pip list", "sub/socks.py"),
+        "cd {w}/sub && cd gone; cp ../x.py socks.py; PYTHONPATH={w}/sub pip list",
+        # red team 83 F1 (sh is dash: `cd kit &` in the background) and F2 (eval's cd)
+        "cd kit &>/dev/null && cd sub; cp ../x.py socks.py; PYTHONPATH={w}/sub pip list",
+        "cd kit; eval cd ../sub; cp ../x.py socks.py; PYTHONPATH={w}/sub pip list",
     ],
 )
-def test_the_module_a_line_writes_after_cd_is_refused_in_a_kernel(kernel, line, written):
-    """Without Warden pip imports the module the line wrote (the payload installs from the
-    test index); with Warden the line is refused before it runs."""
+def test_the_module_a_line_writes_after_cd_is_refused_in_a_kernel(kernel, line):
+    """Without Warden pip imports the module the line wrote in sub (the payload installs
+    from the test index); with Warden the line is refused before it runs."""
     (kernel.work / "sub").mkdir()
     (kernel.work / "kit").mkdir()
     install = kernel.uv_install()
     (kernel.work / "x.py").write_text(f"import os\nos.system({install!r})\n")
-    fresh = f"import os\nos.remove({written!r}) if os.path.exists({written!r}) else None\n"
+    fresh = "import os\nos.remove('sub/socks.py') if os.path.exists('sub/socks.py') else None\n"
     text = line.format(w=os.fspath(kernel.work))
     guarded = kernel.kept_from_refused_host(fresh + system_call(text))
     assert guarded["refused"] and "earlier command" in guarded["refused"], guarded

@@ -790,7 +790,9 @@ def _shell_invocations(
         for words, *rest in _split(tokens)
     ]
     functions = _functions_defined(commands)
-    line.subshells = line.subshells or any(t in ("(", ")") for t in tokens)
+    # `( cd x && ... )`; and `cd d &>f`, which sh (dash, os.system's shell) reads as `cd d &`
+    # (a cd in the background, the redirection a command of its own: red team 83 F1)
+    line.subshells = line.subshells or any(t in ("(", ")", "&>", "&>>") for t in tokens)
     # read on the whole line: stricter for the commands before the assignment
     line.unresolved = line.unresolved or _unmodelled_assignment(script)
     places = line_flow.places([c[0] for c in commands], [c[2] == "()" for c in commands])
@@ -812,7 +814,10 @@ def _shell_invocations(
     _refuse_tmux_format(commands)
     line.keyword = line.keyword or shell_values.keyword_set(simple_words)
     line.literal = line.literal + shell_values.literal_text(script)
-    line.cd_variables = _cd_variables_assigned(script)
+    # the text, and its words as the shell reads them (`read CD''PATH`: red team 83 F3)
+    line.cd_variables = _cd_variables_assigned(script) or _cd_variables_assigned(
+        " ".join(" ".join(words) for words in simple_words)
+    )
     moves = [k for k, c in enumerate(commands) if _moves(c[0])]
     # a loop (or function body) that moves: its commands run in more than one folder, those
     # above the cd too in the next round (red team 12 R12-11)
@@ -1696,6 +1701,15 @@ _CD_VARIABLES = re.compile(rf"(?<![$\w{{])({_CD_ALTERNATIVES})\b|\$\{{({_CD_ALTE
 _HOME_ASSIGNED = re.compile(r"(?<![$\w{])HOME\b|\$\{HOME[:=]")
 
 
+def _physical(args: List[str]) -> bool:
+    """Whether `set ARGS` (or `shopt -so ARGS`) may turn bash's physical option on (`-P`,
+    `-eP`, `-o physical`, an option word Warden cannot read)."""
+    return any(
+        arg == "physical" or re.match(r"^-[A-Za-z]*P", arg) or _EXPANSION.search(arg)
+        for arg in args
+    )
+
+
 def _cd_variables_assigned(script: str) -> str:
     """Names the first variable ``cd`` reads that the line may assign ('' when none): any
     mention but a plain ``$NAME`` / ``${NAME}`` read. ``CDPATH=x cd d`` is read too."""
@@ -1964,6 +1978,14 @@ class _LineState:
         names = [a.split("=", 1)[0] for a in args]
         if name in _STATE_BUILTINS | {"unset"} and any(_EXPANSION.search(n) for n in names):
             self.unresolved = self.unresolved or f"{name} of a name Warden cannot read"
+        if name in ("eval", "source", "."):
+            # text run in the shell itself may cd (`eval cd`, a sourced file's `cd`): where the
+            # line is after it is not told (red team 83 F2)
+            self.lose_folder()
+            self.moved = True
+        if name in ("set", "shopt") and _physical(args):
+            # bash's `set -P`: a later `cd ..` is the physical parent (red team 83 F5)
+            self.cd_variables = self.cd_variables or "set -P"
         if name in ("cd", "pushd", "popd") and after in ("|", "|&"):
             # a pipeline's stage before its last runs in a subshell of its own (bash, dash;
             # only the last may run in the shell itself, under lastpipe): it moves neither the
@@ -1984,6 +2006,8 @@ class _LineState:
                 or before in _CONCURRENT
                 or after in _CONCURRENT
                 or self.cd_variables
+                # bash started with SHELLOPTS holding physical (its environment's)
+                or "physical" in {**self.inherited(), **self.env}.get("SHELLOPTS", "")
             )
             self.moved = True
             if self.cwd is not None and plain and not self.subshells and linear:
