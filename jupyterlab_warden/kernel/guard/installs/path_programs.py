@@ -109,6 +109,19 @@ def new_programs(search: str, cwd=None, present=None, older=None) -> list:
                     and own.st_ctime >= (_kernel_started() - 1)
                 ):
                     found.append(path)
+        if known[4]:  # links leading out of the folder (R82-5): one stat each
+            for path, state in known[4]:
+                try:
+                    info = look(path)
+                except (OSError, ValueError):
+                    continue  # its target gone: exec finds nothing
+                if (
+                    info.st_ino != state[0]
+                    or info.st_ctime_ns != state[1]
+                    or info.st_mtime_ns != state[2]
+                    or info.st_dev != state[3]
+                ):
+                    found.append(path)  # its target replaced or changed: read as a new one
         if present is not None and known[2] is not None:
             present[slashed] = known[2]
         if older is not None and known[3] is not None:
@@ -228,9 +241,12 @@ def _listed(folder: str) -> tuple:
     try:
         entries = list(os.scandir(folder))
     except (OSError, ValueError):
-        return (), None, None
+        return (), None, None, ()
+    linked = []  # links leading out of the folder, not the machine's: (path, target's state)
+    home = None  # the folder's real path: asked at its first link
     machine = None  # whether the folder is one of the machine's: asked at its first older file
     _PLACES.clear()
+    _STEPS.clear()
     older = Older()
     for entry in entries:
         try:
@@ -253,13 +269,80 @@ def _listed(folder: str) -> tuple:
             continue  # removed while listed
         if not stat.S_ISREG(target.st_mode):
             continue  # a link to a folder: exec runs nothing
+        if own is not target:
+            # a link to an older program file: replacing its target where the link leads
+            # changes neither this folder's times nor the link (R82-5): unless the way there is
+            # the machine's, its target's state is checked at each start
+            if home is None:
+                home = os.path.realpath(folder)
+            if not _machine_link(entry.path, home, target, since):
+                linked.append((entry.path, _state(target)))
         # an older program file, or a link to one
         if machine is None:
             machine = _machine_folder(folder, since)
         if machine and target.st_uid == 0:
             continue  # root's file in root's settled system folder: the machine's
         older.sort(entry.path, (own.st_ino, own.st_ctime_ns, target.st_ino, target.st_ctime_ns))
-    return tuple(found), frozenset(entry.name for entry in entries), older.kept()
+    return tuple(found), frozenset(entry.name for entry in entries), older.kept(), tuple(linked)
+
+
+def _state(info) -> tuple:
+    return (info.st_ino, info.st_ctime_ns, info.st_mtime_ns, info.st_dev)
+
+
+def _machine_link(path: str, home: str, target, since: float) -> bool:
+    """Whether every step of the link ``path`` (in the folder whose real path is ``home``) is
+    in ``home`` itself (a change there relists it) or in one of the machine's folders
+    (``_machine_folder``: root's, unchanged since start), each step's folder named without a
+    folder link of its own below the root's top-level ones (a folder link in a folder the cell
+    can write may be replaced, R82-5), and its file root's (/usr/bin/awk -> /etc/alternatives/
+    awk -> /usr/bin/mawk). Asked when a folder is listed, never per start."""
+    if target.st_uid != 0:
+        return False
+    place = home
+    step = os.path.join(home, os.path.basename(path))
+    for _ in range(40):  # the kernel's limit of links followed (ELOOP)
+        try:
+            text = os.readlink(step)
+        except OSError:
+            return True  # no more a link: the file, root's (above)
+        except ValueError:
+            return False
+        if "/" in text:
+            words = text.split("/")
+            while words and words[0] == ".." and not text.startswith("/"):
+                words.pop(0)
+            if "." in words or ".." in words:
+                return False  # `a/../b`: the kernel walks `a` (a link?) where normpath does not
+            named = os.path.normpath(os.path.join(place, text))
+            place = os.path.dirname(named)
+            if place != home:
+                known = _STEPS.get(place)
+                if known is None:
+                    known = _plain_folder(place) and _machine_folder(place, since)
+                    _STEPS[place] = known
+                if not known:
+                    return False
+            text = os.path.basename(named)
+        step = os.path.join(place, text)  # a bare name: the same folder as the step before
+    return False
+
+
+# folder -> whether a link's step there is the machine's (``_machine_link``), for one listing
+_STEPS: dict = {}
+
+
+def _plain_folder(folder: str) -> bool:
+    """``folder`` (an absolute path, normalized) is its own real path, or is once its top-level
+    folder (a link in ``/``, which only root changes: /lib -> usr/lib) is followed."""
+    try:
+        real = os.path.realpath(folder)
+        if real == folder:
+            return True
+        top, _, rest = folder[1:].partition("/")
+        return real == os.path.normpath(os.path.join(os.path.realpath("/" + top), rest))
+    except (OSError, ValueError):
+        return False
 
 
 class Older:
