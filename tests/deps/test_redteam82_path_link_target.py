@@ -5,8 +5,10 @@ folder's times changed). Replacing the TARGET by a rename in lib (``os.replace('
 installs) ran unread when a later start ran the link's name (tar runs gzip).
 
 The fix (``path_programs._listed``): a link to an older program file whose way leaves its
-folder is kept with its target's state (inode, ctime, mtime, device), and each start
-``stat``s it through the link: a replaced target is read as a new program file is. A link
+folder is kept, with its target's state, under each folder its steps lead through (``lib``),
+and each start ``stat``s those folders (one call a folder, however many links: a
+node_modules/.bin); when one changed (a rename in it, the folder swapped) its links are
+``stat``ed through, and a replaced target is read as a new program file is. A link
 whose every step is in the machine's folders (root's files in root's unchanged folders:
 /usr/bin/gzip, /usr/bin/awk -> /etc/alternatives/awk) is not kept: it is not the cell's to
 replace.
@@ -138,5 +140,10 @@ def test_machine_links_are_not_kept_user_links_are(tmp_path, monkeypatch):
     assert chained, "an /etc/alternatives link is needed (Debian's awk)"
     (bin_ / "alternative").symlink_to(chained[0])
     monkeypatch.setattr(path_programs, "_started", os.stat(tmp_path).st_ctime + 60)
-    kept = {os.path.basename(path) for path, _ in path_programs._listed(str(bin_))[3]}
+    ways = path_programs._listed(str(bin_))[3]
+    kept = {os.path.basename(path) for way in ways for path, _ in way[2]}
     assert kept == {"user", "via-folder-link", "to-a-link"}, kept
+    # checked per start: the folders they lead through, each once (lib, links/machine)
+    assert sorted(os.path.realpath(way[0]) for way in ways) == sorted(
+        [str(lib), os.path.dirname(os.path.realpath(gzip))]
+    ), ways

@@ -109,19 +109,22 @@ def new_programs(search: str, cwd=None, present=None, older=None) -> list:
                     and own.st_ctime >= (_kernel_started() - 1)
                 ):
                     found.append(path)
-        if known[4]:  # links leading out of the folder (R82-5): one stat each
-            for path, state in known[4]:
+        if known[4]:  # the folders its links lead through (R82-5): one stat each
+            for way in known[4]:
                 try:
-                    info = look(path)
+                    info = look(way[0])
                 except (OSError, ValueError):
-                    continue  # its target gone: exec finds nothing
+                    info = None
+                state = way[1]
                 if (
-                    info.st_ino != state[0]
-                    or info.st_ctime_ns != state[1]
-                    or info.st_mtime_ns != state[2]
-                    or info.st_dev != state[3]
+                    info is None
+                    or state is None
+                    or state[0] != info.st_ino
+                    or state[1] != info.st_ctime_ns
+                    or state[2] != info.st_mtime_ns
+                    or state[3] != info.st_dev
                 ):
-                    found.append(path)  # its target replaced or changed: read as a new one
+                    _replaced(way, info, found)
         if present is not None and known[2] is not None:
             present[slashed] = known[2]
         if older is not None and known[3] is not None:
@@ -153,6 +156,25 @@ def _root_runs():
 
 
 _answers = None  # whether faccessat2 answers (``fastpath._probe``), on the first kept file
+
+
+def _replaced(way: list, info, found: list) -> None:
+    """A folder links lead through changed (an entry renamed in or out, a folder swapped): each
+    of its links whose target is another file now is found, at every start (as a new file is);
+    when none is and the folder is settled, its new state is kept (the next start: one stat)."""
+    changed = False
+    for path, state in way[2]:
+        try:
+            now = os.stat(path)
+        except (OSError, ValueError):
+            changed = True  # no target now: exec finds nothing; asked again at the next start
+            continue
+        if _state(now) != state:
+            changed = True
+            if path not in found:
+                found.append(path)
+    if not changed and info is not None and time.time() - info.st_ctime >= _SETTLED:
+        way[1] = _state(info)
 
 
 def _relisted(folder: str, info) -> tuple:
@@ -242,7 +264,9 @@ def _listed(folder: str) -> tuple:
         entries = list(os.scandir(folder))
     except (OSError, ValueError):
         return (), None, None, ()
-    linked = []  # links leading out of the folder, not the machine's: (path, target's state)
+    # the folders links lead through out of this one, not the machine's: {folder: [folder,
+    # its state, [(link, its target's state)]]}
+    ways: dict = {}
     home = None  # the folder's real path: asked at its first link
     machine = None  # whether the folder is one of the machine's: asked at its first older file
     _PLACES.clear()
@@ -276,14 +300,48 @@ def _listed(folder: str) -> tuple:
             if home is None:
                 home = os.path.realpath(folder)
             if not _machine_link(entry.path, home, target, since):
-                linked.append((entry.path, _state(target)))
+                _keep_way(entry.path, folder, _state(target), ways)
         # an older program file, or a link to one
         if machine is None:
             machine = _machine_folder(folder, since)
         if machine and target.st_uid == 0:
             continue  # root's file in root's settled system folder: the machine's
         older.sort(entry.path, (own.st_ino, own.st_ctime_ns, target.st_ino, target.st_ctime_ns))
-    return tuple(found), frozenset(entry.name for entry in entries), older.kept(), tuple(linked)
+    return (
+        tuple(found),
+        frozenset(entry.name for entry in entries),
+        older.kept(),
+        tuple(ways.values()),
+    )
+
+
+def _keep_way(path: str, folder: str, state: tuple, ways: dict) -> None:
+    """Keeps the link ``path`` under each folder its steps lead through other than ``folder``
+    (named as the kernel walks them, from the link's text: ``bin/../lib``), with each folder's
+    state now: replacing the target by a rename there changes that folder's times (a change in
+    place, like one of an older file in a PATH folder, does not: see the threat model), and
+    swapping the folder (or a folder link on the way) its identity."""
+    step = path
+    for _ in range(40):  # the kernel's limit of links followed (ELOOP)
+        try:
+            text = os.readlink(step)
+        except (OSError, ValueError):
+            return  # the file
+        step = os.path.join(os.path.dirname(step), text)
+        place = os.path.dirname(step)
+        if place == folder or place == folder.rstrip("/"):
+            continue  # a change here relists the folder
+        way = ways.get(place)
+        if way is None:
+            try:
+                info = os.stat(place)
+                # a change within the clock's tick may keep its times: asked until settled
+                known = _state(info) if time.time() - info.st_ctime >= _SETTLED else None
+            except (OSError, ValueError):
+                known = None
+            way = ways[place] = [place, known, []]
+        if not way[2] or way[2][-1][0] != path:
+            way[2].append((path, state))
 
 
 def _state(info) -> tuple:
