@@ -12,7 +12,11 @@ red team 21 R21-2), and a listing made within ``_SETTLED`` seconds of the folder
 is not kept (a second change in the same clock tick would keep the folder's times). A
 listing keeps every file that is or may become a program file (red team 19 R19-1: ``chmod
 +x`` changes the file's mode and ctime, not the folder's mtime), and
-whether it is one is decided at each start: one ``lstat`` per kept file. A program file that
+whether it is one is decided at each start: one ``lstat`` per kept file. A link to an older
+program file whose steps leave its folder (``bin/gzip -> ../lib/gzip``) is kept under each
+folder it leads through that is not the machine's (``_machine_link``): one ``stat`` per such
+folder at each start, its links ``stat``ed through only when it changed (R82-5: a target
+replaced by a rename in ``lib`` changes neither ``bin`` nor the link). A program file that
 was one before the kernel started, changed IN PLACE, keeps its folder's mtime and stays out
 of the listing: see the threat model.
 
