@@ -300,7 +300,8 @@ def test_the_listing_sorts_older_files_once_and_a_start_pays_no_call_per_file(
     tmp_path, before_the_kernel, monkeypatch
 ):
     """A node_modules/.bin of 300 links and a venv's 30 console scripts: sorted when listed;
-    a start after that makes no system call per file (the folder's own stat only)."""
+    a start after that makes no system call per file (the folders' own stats only, and that of
+    the folder the links lead to: R82-5)."""
     from jupyterlab_warden.kernel.guard.installs import path_programs
 
     project = tmp_path / "node_modules"
@@ -327,7 +328,8 @@ def test_the_listing_sorts_older_files_once_and_a_start_pays_no_call_per_file(
         )
     again: list = []
     path_programs.new_programs(search, None, None, again)
-    assert again == older and calls == ["stat", "stat"], calls
+    # the two folders' own stats, and the one folder the 300 links lead to (R82-5)
+    assert again == older and calls == ["stat", "stat", "stat"], calls
 
 
 def test_root_files_of_a_settled_system_folder_are_not_sorted(before_the_kernel):

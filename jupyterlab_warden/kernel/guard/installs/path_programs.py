@@ -12,7 +12,11 @@ red team 21 R21-2), and a listing made within ``_SETTLED`` seconds of the folder
 is not kept (a second change in the same clock tick would keep the folder's times). A
 listing keeps every file that is or may become a program file (red team 19 R19-1: ``chmod
 +x`` changes the file's mode and ctime, not the folder's mtime), and
-whether it is one is decided at each start: one ``lstat`` per kept file. A program file that
+whether it is one is decided at each start: one ``lstat`` per kept file. A link to an older
+program file whose steps leave its folder (``bin/gzip -> ../lib/gzip``) is kept under each
+folder it leads through that is not the machine's (``_machine_link``): one ``stat`` per such
+folder at each start, its links ``stat``ed through only when it changed (R82-5: a target
+replaced by a rename in ``lib`` changes neither ``bin`` nor the link). A program file that
 was one before the kernel started, changed IN PLACE, keeps its folder's mtime and stays out
 of the listing: see the threat model.
 
@@ -109,6 +113,22 @@ def new_programs(search: str, cwd=None, present=None, older=None) -> list:
                     and own.st_ctime >= (_kernel_started() - 1)
                 ):
                     found.append(path)
+        if known[4]:  # the folders its links lead through (R82-5): one stat each
+            for way in known[4]:
+                try:
+                    info = look(way[0])
+                except (OSError, ValueError):
+                    info = None
+                state = way[1]
+                if (
+                    info is None
+                    or state is None
+                    or state[0] != info.st_ino
+                    or state[1] != info.st_ctime_ns
+                    or state[2] != info.st_mtime_ns
+                    or state[3] != info.st_dev
+                ):
+                    _replaced(way, info, found)
         if present is not None and known[2] is not None:
             present[slashed] = known[2]
         if older is not None and known[3] is not None:
@@ -140,6 +160,25 @@ def _root_runs():
 
 
 _answers = None  # whether faccessat2 answers (``fastpath._probe``), on the first kept file
+
+
+def _replaced(way: list, info, found: list) -> None:
+    """A folder links lead through changed (an entry renamed in or out, a folder swapped): each
+    of its links whose target is another file now is found, at every start (as a new file is);
+    when none is and the folder is settled, its new state is kept (the next start: one stat)."""
+    changed = False
+    for path, state in way[2]:
+        try:
+            now = os.stat(path)
+        except (OSError, ValueError):
+            changed = True  # no target now: exec finds nothing; asked again at the next start
+            continue
+        if _state(now) != state:
+            changed = True
+            if path not in found:
+                found.append(path)
+    if not changed and info is not None and time.time() - info.st_ctime >= _SETTLED:
+        way[1] = _state(info)
 
 
 def _relisted(folder: str, info) -> tuple:
@@ -228,9 +267,14 @@ def _listed(folder: str) -> tuple:
     try:
         entries = list(os.scandir(folder))
     except (OSError, ValueError):
-        return (), None, None
+        return (), None, None, ()
+    # the folders links lead through out of this one, not the machine's: {folder: [folder,
+    # its state, [(link, its target's state)]]}
+    ways: dict = {}
+    home = None  # the folder's real path: asked at its first link
     machine = None  # whether the folder is one of the machine's: asked at its first older file
     _PLACES.clear()
+    _STEPS.clear()
     older = Older()
     for entry in entries:
         try:
@@ -253,13 +297,114 @@ def _listed(folder: str) -> tuple:
             continue  # removed while listed
         if not stat.S_ISREG(target.st_mode):
             continue  # a link to a folder: exec runs nothing
+        if own is not target:
+            # a link to an older program file: replacing its target where the link leads
+            # changes neither this folder's times nor the link (R82-5): unless the way there is
+            # the machine's, its target's state is checked at each start
+            if home is None:
+                home = os.path.realpath(folder)
+            if not _machine_link(entry.path, home, target, since):
+                _keep_way(entry.path, folder, _state(target), ways)
         # an older program file, or a link to one
         if machine is None:
             machine = _machine_folder(folder, since)
         if machine and target.st_uid == 0:
             continue  # root's file in root's settled system folder: the machine's
         older.sort(entry.path, (own.st_ino, own.st_ctime_ns, target.st_ino, target.st_ctime_ns))
-    return tuple(found), frozenset(entry.name for entry in entries), older.kept()
+    return (
+        tuple(found),
+        frozenset(entry.name for entry in entries),
+        older.kept(),
+        tuple(ways.values()),
+    )
+
+
+def _keep_way(path: str, folder: str, state: tuple, ways: dict) -> None:
+    """Keeps the link ``path`` under each folder its steps lead through other than ``folder``
+    (named as the kernel walks them, from the link's text: ``bin/../lib``), with each folder's
+    state now: replacing the target by a rename there changes that folder's times (a change in
+    place, like one of an older file in a PATH folder, does not: see the threat model), and
+    swapping the folder (or a folder link on the way) its identity."""
+    step = path
+    for _ in range(40):  # the kernel's limit of links followed (ELOOP)
+        try:
+            text = os.readlink(step)
+        except (OSError, ValueError):
+            return  # the file
+        step = os.path.join(os.path.dirname(step), text)
+        place = os.path.dirname(step)
+        if place == folder or place == folder.rstrip("/"):
+            continue  # a change here relists the folder
+        way = ways.get(place)
+        if way is None:
+            try:
+                info = os.stat(place)
+                # a change within the clock's tick may keep its times: asked until settled
+                known = _state(info) if time.time() - info.st_ctime >= _SETTLED else None
+            except (OSError, ValueError):
+                known = None
+            way = ways[place] = [place, known, []]
+        if not way[2] or way[2][-1][0] != path:
+            way[2].append((path, state))
+
+
+def _state(info) -> tuple:
+    return (info.st_ino, info.st_ctime_ns, info.st_mtime_ns, info.st_dev)
+
+
+def _machine_link(path: str, home: str, target, since: float) -> bool:
+    """Whether every step of the link ``path`` (in the folder whose real path is ``home``) is
+    in ``home`` itself (a change there relists it) or in one of the machine's folders
+    (``_machine_folder``: root's, unchanged since start), each step's folder named without a
+    folder link of its own below the root's top-level ones (a folder link in a folder the cell
+    can write may be replaced, R82-5), and its file root's (/usr/bin/awk -> /etc/alternatives/
+    awk -> /usr/bin/mawk). Asked when a folder is listed, never per start."""
+    if target.st_uid != 0:
+        return False
+    place = home
+    step = os.path.join(home, os.path.basename(path))
+    for _ in range(40):  # the kernel's limit of links followed (ELOOP)
+        try:
+            text = os.readlink(step)
+        except OSError:
+            return True  # no more a link: the file, root's (above)
+        except ValueError:
+            return False
+        if "/" in text:
+            words = text.split("/")
+            while words and words[0] == ".." and not text.startswith("/"):
+                words.pop(0)
+            if "." in words or ".." in words:
+                return False  # `a/../b`: the kernel walks `a` (a link?) where normpath does not
+            named = os.path.normpath(os.path.join(place, text))
+            place = os.path.dirname(named)
+            if place != home:
+                known = _STEPS.get(place)
+                if known is None:
+                    known = _plain_folder(place) and _machine_folder(place, since)
+                    _STEPS[place] = known
+                if not known:
+                    return False
+            text = os.path.basename(named)
+        step = os.path.join(place, text)  # a bare name: the same folder as the step before
+    return False
+
+
+# folder -> whether a link's step there is the machine's (``_machine_link``), for one listing
+_STEPS: dict = {}
+
+
+def _plain_folder(folder: str) -> bool:
+    """``folder`` (an absolute path, normalized) is its own real path, or is once its top-level
+    folder (a link in ``/``, which only root changes: /lib -> usr/lib) is followed."""
+    try:
+        real = os.path.realpath(folder)
+        if real == folder:
+            return True
+        top, _, rest = folder[1:].partition("/")
+        return real == os.path.normpath(os.path.join(os.path.realpath("/" + top), rest))
+    except (OSError, ValueError):
+        return False
 
 
 class Older:
