@@ -128,7 +128,12 @@ def new_programs(search: str, cwd=None, present=None, older=None) -> list:
                     or state[2] != info.st_mtime_ns
                     or state[3] != info.st_dev
                 ):
-                    _replaced(way, info, found)
+                    _replaced(way, found)
+                    # the way may lead elsewhere now (red team 84 F2: ``lib`` renamed to lib2,
+                    # a new ``lib/gzip -> ../lib2/gzip``, the same file): the folder is listed
+                    # again at the next start, its links' ways walked anew and any link with a
+                    # new step read as a new program (``_link_changed``)
+                    folders.pop(folder, None)
         if present is not None and known[2] is not None:
             present[slashed] = known[2]
         if older is not None and known[3] is not None:
@@ -162,23 +167,17 @@ def _root_runs():
 _answers = None  # whether faccessat2 answers (``fastpath._probe``), on the first kept file
 
 
-def _replaced(way: list, info, found: list) -> None:
+def _replaced(way: list, found: list) -> None:
     """A folder links lead through changed (an entry renamed in or out, a folder swapped): each
-    of its links whose target is another file now is found, at every start (as a new file is);
-    when none is and the folder is settled, its new state is kept (the next start: one stat)."""
-    changed = False
+    of its links whose target is another file now is found (its folder, listed again at the
+    next start, finds it by its new step or file: ``_link_changed``)."""
     for path, state in way[2]:
         try:
             now = os.stat(path)
         except (OSError, ValueError):
-            changed = True  # no target now: exec finds nothing; asked again at the next start
-            continue
-        if _state(now) != state:
-            changed = True
-            if path not in found:
-                found.append(path)
-    if not changed and info is not None and time.time() - info.st_ctime >= _SETTLED:
-        way[1] = _state(info)
+            continue  # no target now: exec finds nothing; the relisting keeps it, asked again
+        if _state(now) != state and path not in found:
+            found.append(path)
 
 
 def _relisted(folder: str, info) -> tuple:
@@ -664,10 +663,45 @@ def _machine_folder(folder: str, since: float) -> bool:
 
 
 def _link_changed(path: str, own) -> bool:
-    """The link, or the file it leads to, changed since the kernel started."""
+    """The link, any step of its chain, or the file it leads to, changed since the kernel
+    started (red team 84 F1, F3): each step as the kernel walks it (``bin/../lib/gzip``,
+    ``..`` through folder links, as ``_keep_way``), ``lstat``ed, and each folder link its
+    text names. A NEW link in between (``lib/gzip -> /usr/bin/python3``, an older program)
+    makes the PATH link a new program, however old the link and its file: a relisting of its
+    folder never keeps it as an older one (its target the baseline)."""
     since = _kernel_started() - 1
-    target = _target(path)
-    return own.st_ctime >= since or (target is not None and target.st_ctime >= since)
+    if own.st_ctime >= since:
+        return True
+    step = path
+    for _ in range(40):  # the kernel's limit of links followed (ELOOP)
+        try:
+            text = os.readlink(step)
+        except (OSError, ValueError):
+            return False  # the file: its status read as the step before
+        place = os.path.dirname(step)
+        words = text.split("/")
+        if text.startswith("/"):
+            place = "/"
+        # the folders the text names on the way (a folder link there replaced by a new one)
+        for word in words[:-1]:
+            if word in ("", ".", ".."):
+                place = os.path.join(place, word) if word == ".." else place
+                continue
+            place = os.path.join(place, word)
+            try:
+                info = os.lstat(place)
+            except (OSError, ValueError):
+                return False  # no such folder: exec finds nothing (kept: asked again)
+            if stat.S_ISLNK(info.st_mode) and info.st_ctime >= since:
+                return True
+        step = os.path.join(os.path.dirname(step), text)
+        try:
+            info = os.lstat(step)
+        except (OSError, ValueError):
+            return False  # a dangling step: exec finds nothing (kept: asked again per start)
+        if info.st_ctime >= since:
+            return True
+    return False
 
 
 def _target(path: str):
