@@ -164,6 +164,18 @@ def test_f2_a_regrafted_way_is_watched(tmp_path, pp):
     assert pp.new_programs(search) == [gzip]
 
 
+def test_a_folder_swapped_for_an_older_tree_stays_found(tmp_path, pp):
+    """lib swapped (a rename) for a tree made before the start, gzip in it an older program:
+    its files' times are old, so it is found by its target's state, at every start."""
+    (tmp_path / "staged").mkdir()
+    _program(tmp_path / "staged" / "gzip", "echo EVIL")
+    search, gzip = _venv_like(tmp_path, pp)
+    os.rename(tmp_path / "lib", tmp_path / "lib-old")
+    os.rename(tmp_path / "staged", tmp_path / "lib")
+    for _ in range(3):
+        assert pp.new_programs(search) == [gzip]
+
+
 # -- no false findings -------------------------------------------------------------------------
 
 

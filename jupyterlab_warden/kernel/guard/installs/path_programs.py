@@ -128,12 +128,13 @@ def new_programs(search: str, cwd=None, present=None, older=None) -> list:
                     or state[2] != info.st_mtime_ns
                     or state[3] != info.st_dev
                 ):
-                    _replaced(way, found)
-                    # the way may lead elsewhere now (red team 84 F2: ``lib`` renamed to lib2,
-                    # a new ``lib/gzip -> ../lib2/gzip``, the same file): the folder is listed
-                    # again at the next start, its links' ways walked anew and any link with a
-                    # new step read as a new program (``_link_changed``)
-                    folders.pop(folder, None)
+                    if _replaced(way, info, found):
+                        # the same files, but the way may lead elsewhere now (red team 84 F2:
+                        # ``lib`` renamed to lib2, a new ``lib/gzip -> ../lib2/gzip``): the
+                        # folder is listed again at the next start, its links' ways walked
+                        # anew and a link with a new step read as a new program
+                        # (``_link_changed``)
+                        folders.pop(folder, None)
         if present is not None and known[2] is not None:
             present[slashed] = known[2]
         if older is not None and known[3] is not None:
@@ -167,17 +168,23 @@ def _root_runs():
 _answers = None  # whether faccessat2 answers (``fastpath._probe``), on the first kept file
 
 
-def _replaced(way: list, found: list) -> None:
+def _replaced(way: list, info, found: list) -> bool:
     """A folder links lead through changed (an entry renamed in or out, a folder swapped): each
-    of its links whose target is another file now is found (its folder, listed again at the
-    next start, finds it by its new step or file: ``_link_changed``)."""
+    of its links whose target is another file now is found, at every start (as a new file is).
+    Whether none is and the folder is settled: then its PATH folder is to be listed again (the
+    ways walked anew: a way may lead through other folders to the same file, F2)."""
+    changed = False
     for path, state in way[2]:
         try:
             now = os.stat(path)
         except (OSError, ValueError):
-            continue  # no target now: exec finds nothing; the relisting keeps it, asked again
-        if _state(now) != state and path not in found:
-            found.append(path)
+            changed = True  # no target now: exec finds nothing; asked again at the next start
+            continue
+        if _state(now) != state:
+            changed = True
+            if path not in found:
+                found.append(path)
+    return not changed and info is not None and time.time() - info.st_ctime >= _SETTLED
 
 
 def _relisted(folder: str, info) -> tuple:
