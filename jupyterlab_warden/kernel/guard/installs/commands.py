@@ -3221,7 +3221,14 @@ def _path_file_starts(search: str, folder, reading: frozenset, env, depth: int) 
     from . import path_programs
 
     older: list = []
-    found = path_programs.new_programs(search, folder or os.getcwd(), None, older)
+    unlisted: list = []
+    found = path_programs.new_programs(search, folder or os.getcwd(), None, older, unlisted)
+    if unlisted:
+        raise Unreadable(
+            f"the folder {unlisted[0]} on the PATH it is given can be searched but not listed "
+            "by the kernel's user: Warden cannot find a program written there, which the "
+            "programs it runs may run by name; make it readable (chmod u+r) or take it off PATH"
+        )
     for path, kind in [(p, "") for p in found] + _older_files(older, env):
         if path in reading or (not kind and path_programs.renamed_as_itself(path)):
             continue  # a file read again inside its own reading adds nothing, and would loop

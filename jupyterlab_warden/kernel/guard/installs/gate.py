@@ -698,8 +698,11 @@ class InstallGate:
         ``here``: the process's folder as the decision began, when the caller asked it."""
         if type(search) is not str:
             return  # a PATH of another type: the start's own reading refuses it
-        older = []
-        files = new_programs(search, cwd, present, older)
+        older, unlisted = [], []
+        files = new_programs(search, cwd, present, older, unlisted)
+        if unlisted:
+            self._enforce([_refused_start(_unlisted_folder(unlisted[0]))], call, in_process=False)
+            return
         if older:
             self._older_programs(older, env, cwd, call, here)
         if not files:
@@ -1806,6 +1809,17 @@ def _command_value(event: str, args: tuple, env: dict) -> str:
     from .command_values import refused_change
 
     return refused_change(name, value, env, os.getcwd())
+
+
+def _unlisted_folder(folder: str) -> str:
+    """Why a start whose PATH holds ``folder``, which this process may search but not list,
+    is refused (red team 84 F4)."""
+    return (
+        f"the folder {folder} on this start's PATH can be searched but not listed by the "
+        "kernel's user, so Warden cannot find a program written there since the kernel "
+        "started, which any program this start runs may run by name (tar runs gzip): make it "
+        "readable (chmod u+r) or take it off PATH"
+    )
 
 
 def _refused_start(problem: str):

@@ -44,7 +44,7 @@ _SETTLED = 2.0  # seconds: file systems stamp times by clock ticks (a coarse one
 _started = None  # the kernel's start (seconds since the epoch), read on the first listing
 
 
-def new_programs(search: str, cwd=None, present=None, older=None) -> list:
+def new_programs(search: str, cwd=None, present=None, older=None, unlisted=None) -> list:
     """The program files (executable regular files, or links) in the folders of ``search`` (a
     PATH string; relative folders from ``cwd``) whose file, or link, changed since the kernel
     started: each may be run by name by any program the start runs.
@@ -55,7 +55,11 @@ def new_programs(search: str, cwd=None, present=None, older=None) -> list:
     call, a folder that holds no entry of that name; a folder not listed is not named.
 
     ``older``: a list extended with each listed folder's older program files outside the
-    machine's folders, sorted by their ``#!`` lines (``Older``): no system call per file."""
+    machine's folders, sorted by their ``#!`` lines (``Older``): no system call per file.
+
+    ``unlisted``: a list extended with each folder this process may search but not list
+    (``chmod 0311 bin``: exec finds a new ``bin/gzip`` there, Warden cannot; red team 84 F4),
+    which the caller refuses."""
     found = []
     folders = _FOLDERS
     runs = _UNASKED  # ``_root_runs``, asked once per call, on the first folder keeping files
@@ -135,7 +139,10 @@ def new_programs(search: str, cwd=None, present=None, older=None) -> list:
                         # anew and a link with a new step read as a new program
                         # (``_link_changed``)
                         folders.pop(folder, None)
-        if present is not None and known[2] is not None:
+        if known[2] is None:
+            if known[5] and unlisted is not None:
+                unlisted.append(folder)
+        elif present is not None:
             present[slashed] = known[2]
         if older is not None and known[3] is not None:
             older.append(known[3])
@@ -267,13 +274,18 @@ def _listed(folder: str) -> tuple:
     almost none, so the per-start ``lstat`` stays cheap). With them, the names of all the
     folder's entries (None when it cannot be listed: a folder one may search but not read
     is looked in name by name), and its older program files that are not the machine's,
-    sorted by their ``#!`` lines (``Older``; None when there are none)."""
+    sorted by their ``#!`` lines (``Older``; None when there are none); the ways of its links
+    (``_keep_way``); whether it is a folder this process may search but not list."""
     since = _kernel_started() - 1
     found = []
     try:
         entries = list(os.scandir(folder))
     except (OSError, ValueError):
-        return (), None, None, ()
+        try:
+            hidden = os.path.isdir(folder) and os.access(folder, os.X_OK)
+        except (OSError, ValueError):
+            hidden = True  # cannot tell: as one exec may find programs in
+        return (), None, None, (), hidden
     # the folders links lead through out of this one, not the machine's: {folder: [folder,
     # its state, [(link, its target's state)]]}
     ways: dict = {}
@@ -322,6 +334,7 @@ def _listed(folder: str) -> tuple:
         frozenset(entry.name for entry in entries),
         older.kept(),
         tuple(ways.values()),
+        False,
     )
 
 
