@@ -1701,6 +1701,17 @@ _CD_VARIABLES = re.compile(rf"(?<![$\w{{])({_CD_ALTERNATIVES})\b|\$\{{({_CD_ALTE
 _HOME_ASSIGNED = re.compile(r"(?<![$\w{])HOME\b|\$\{HOME[:=]")
 
 
+# a word of eval's text that changes the shell's folder, or text Warden cannot read as words
+_EVAL_MOVES = re.compile(r"(?:^|[\s;&|(){}!])(?:cd|pushd|popd)(?:$|[\s;&|()])|[$`\\'\"]")
+
+
+def _eval_may_cd(args: List[str]) -> bool:
+    """Whether `eval ARGS` may change the shell's folder: its text names cd, pushd or popd, or
+    holds an expansion or quoting Warden does not read as words here, or an alias of the line
+    may stand for one (`eval "echo 2 > out.txt"` does not: its folder stays told)."""
+    return bool(_EVAL_MOVES.search(" ".join(args))) or bool(_LINE_ALIASES.get())
+
+
 def _physical(args: List[str]) -> bool:
     """Whether `set ARGS` (or `shopt -so ARGS`) may turn bash's physical option on (`-P`,
     `-eP`, `-o physical`, an option word Warden cannot read)."""
@@ -1978,7 +1989,7 @@ class _LineState:
         names = [a.split("=", 1)[0] for a in args]
         if name in _STATE_BUILTINS | {"unset"} and any(_EXPANSION.search(n) for n in names):
             self.unresolved = self.unresolved or f"{name} of a name Warden cannot read"
-        if name in ("eval", "source", "."):
+        if name in ("source", ".") or (name == "eval" and _eval_may_cd(args)):
             # text run in the shell itself may cd (`eval cd`, a sourced file's `cd`): where the
             # line is after it is not told (red team 83 F2)
             self.lose_folder()
