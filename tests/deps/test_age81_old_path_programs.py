@@ -339,13 +339,6 @@ def test_root_files_of_a_settled_system_folder_are_not_sorted(before_the_kernel)
     assert path_programs._listed("/usr/bin")[2] is None
 
 
-def test_the_place_rule_names_the_same_folders_as_the_commands():
-    from jupyterlab_warden.kernel.guard.installs import commands, path_programs
-
-    assert set(path_programs._MACHINE_TOPS) == set(commands.MACHINE_FOLDERS)
-    assert path_programs._STANDARD == commands._STANDARD_FOLDERS
-
-
 @pytest.mark.parametrize("unlaunched", [False, True])
 def test_a_python_line_is_asked_whether_it_keeps_the_guard(tmp_path, unlaunched):
     """One answer per line: a console script's plain line keeps the guard (in a kernel without

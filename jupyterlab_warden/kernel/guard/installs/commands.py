@@ -51,6 +51,7 @@ from . import (
     line_flow,
     line_writers,
     link_walk,
+    machine_folders,
     own_redirect,
     reader_program,
     shell_options,
@@ -3366,15 +3367,10 @@ _STARTS_NOTHING = frozenset(
 _UNPLACED = line_writers.UNPLACED  # `{a,b}` too: the shell makes two words
 # a name's text the shell expands to one it computes: it may hold a `/`, so lead anywhere
 _EXPANDED = re.compile(r"[$`\x01]")
-# Folders of a PATH that are the system's: a writer Warden cannot place is not taken to write
-# there (the kernel's user writing /usr/bin is the machine's own business, not a cell's line),
-# each with everything under it; /usr/local/ excepted, and any folder root does not own
-# (``_user_folder``: docker-stacks' /opt/conda is the notebook user's, red team 23 R23-4)
-_SYSTEM_FOLDERS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/opt", "/snap", "/etc")
-# where a root-owned program file or standard library is the machine's (``_machine_program``,
-# ``startup_modules._machine_stdlib``): the system folders and /usr/local (root's npm from
-# Node's tarball, red team 28b R28b-4)
-MACHINE_FOLDERS = _SYSTEM_FOLDERS + ("/usr/local",)
+# the system's folders and the machine's (``machine_folders``: where a writer Warden cannot
+# place is not taken to write; where a root-owned program or standard library is the machine's)
+_SYSTEM_FOLDERS = machine_folders.SYSTEM
+MACHINE_FOLDERS = machine_folders.MACHINE
 
 
 def _write_places(
@@ -4641,15 +4637,8 @@ def _machine_program(path: str) -> bool:
     return _root_folder(folder, MACHINE_FOLDERS) and _settled_place(folder)
 
 
-# The system's standard folders, whose own ctime changes with every package a manager installs
-# there (apt's /usr/bin, pip's /usr/local/bin): ``_settled_place`` stops at them.
-_STANDARD_FOLDERS = frozenset(
-    (
-        "/", "/usr", "/usr/local", "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib64",
-        "/usr/libexec", "/usr/share", "/usr/local/bin", "/usr/local/sbin", "/usr/local/lib",
-        "/usr/local/share", "/bin", "/sbin", "/lib", "/lib64", "/etc", "/opt", "/snap",
-    )
-)  # fmt: skip
+# where ``_settled_place`` stops (``machine_folders.STANDARD``)
+_STANDARD_FOLDERS = machine_folders.STANDARD
 
 
 def _settled_place(folder: str) -> bool:

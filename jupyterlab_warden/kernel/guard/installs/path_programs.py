@@ -29,11 +29,14 @@ reads a native program by its name); a line naming an interpreter and at most on
 a body of the declared script-file class (not read), and only its interpreter's start is
 weighed, once per interpreter line for a Python (``InstallGate._older_programs``); any other
 line is read as a new program is. The start passes ``older`` to collect them.
-Only ``os``, ``stat`` and ``time`` at import (loaded with the guard at every Python's start)."""
+Only ``os``, ``stat``, ``time`` and ``machine_folders`` (no import) at import (loaded with the
+guard at every Python's start)."""
 
 import os
 import stat
 import time
+
+from . import machine_folders
 
 # folder -> ((st_mtime_ns, st_ctime_ns, st_ino, st_dev), the files in it that are or may become
 # program files changed since start, the names of all its entries, its older program files
@@ -644,17 +647,8 @@ def _python_name(name: str) -> bool:
     return False
 
 
-# The machine's folders (``commands.MACHINE_FOLDERS``, pinned equal by the tests; not imported:
-# commands is far heavier than a listing)
-_MACHINE_TOPS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/opt", "/snap", "/etc", "/usr/local")
-# where ``commands._settled_place`` stops: a package manager changes these at every install
-_STANDARD = frozenset(
-    (
-        "/", "/usr", "/usr/local", "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib64",
-        "/usr/libexec", "/usr/share", "/usr/local/bin", "/usr/local/sbin", "/usr/local/lib",
-        "/usr/local/share", "/bin", "/sbin", "/lib", "/lib64", "/etc", "/opt", "/snap",
-    )
-)  # fmt: skip
+_MACHINE_TOPS = machine_folders.MACHINE
+_STANDARD = machine_folders.STANDARD  # where ``commands._settled_place`` stops
 
 
 def _machine_folder(folder: str, since: float) -> bool:
