@@ -260,13 +260,18 @@ class Kernel(LaunchFolders):
         shutil.rmtree(self.work / ".venv", ignore_errors=True)
         self.index.requests.clear()
 
-    def proves(self, code: str, name="warden_demo_pkg") -> str:
-        """Installs without Warden, refused with it: the refusal's text."""
+    def proves(self, code: str, name="warden_demo_pkg", prepare=None) -> str:
+        """Installs without Warden, refused with it: the refusal's text. ``prepare``: called
+        before each run, to make afresh the files the unguarded run changed."""
         self.reset()
+        if prepare is not None:
+            prepare()
         plain = self.cell(code, launched=False)
         assert plain["refused"] is None and self.installed(name), plain
         assert self.index.requests
         self.reset()
+        if prepare is not None:
+            prepare()
         result = self.cell(code, launched=True)
         assert result["refused"], result
         assert self.index.requests == [] and not self.installed(name), result
