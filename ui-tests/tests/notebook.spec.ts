@@ -109,10 +109,13 @@ test.describe('Warden in the notebook', () => {
       { confirm: { require_justification: true, min_justification_length: 5 } }
     );
     await page.notebook.createNew('confirm.ipynb');
+    // One line after the write, typed without indents: setCell types the text key by key,
+    // and CodeMirror's indentation on Enter, which depends on how far the parse has got,
+    // once indented the last line twice on a loaded machine (IndentationError: ci102)
     await page.notebook.setCell(
       0,
       'code',
-      "open('confirm-marker.txt', 'w').write('ran')\nif False:\n    import torch\n    torch.load('m.pt', weights_only=False)"
+      "open('confirm-marker.txt', 'w').write('ran')\nif False: import torch; torch.load('m.pt', weights_only=False)"
     );
     // Cancel
     await runCellNoWait(page, 0);
