@@ -2957,7 +2957,22 @@ def _which(name: str, search: Optional[str], strict: bool = True) -> str:
                 f"{name} is looked up on a PATH with a relative folder ({folder or 'empty'}), "
                 "found from a folder Warden cannot tell: write PATH's folders out"
             ) from None
-    return shutil.which(name, path=os.pathsep.join(folders)) or ""
+    found = shutil.which(name, path=os.pathsep.join(folders)) or ""
+    if "~" in search:
+        # bash expands a leading ``~`` of a PATH folder when it looks a name up, execvp and
+        # shutil.which do not (red team 86 F1): the two lookups must find the same file
+        texts = search.split(os.pathsep)
+        expanded = [
+            os.path.expanduser(t) if t.startswith("~") else f for t, f in zip(texts, folders)
+        ]
+        other = shutil.which(name, path=os.pathsep.join(expanded)) or ""
+        if other != found:
+            raise Unreadable(
+                f"{name} is looked up on a PATH with a folder written with ~, which bash "
+                f"expands (finding {other or 'nothing'}) and other programs do not (finding "
+                f"{found or 'nothing'}): write PATH's folders out"
+            )
+    return found
 
 
 # A program word that names the starting process (red team 14 R14-20): checked on the word
@@ -3059,7 +3074,7 @@ def _simple(
         # inode, size, time: no word names it), red team 15 R15-20
         raise Unreadable("its program is `{}`, a file find finds, which Warden cannot name")
     name = _resolved_name(argv[0], name, env)
-    _refuse_path_programs(env, depth)
+    _refuse_path_programs(env, depth, argv)
     _refuse_renamed_python(argv[0], argv[0], env)  # PYTHONEXECUTABLE places a Python (R54b-4)
     if name not in _STARTS_NOTHING:
         _refuse_path_written(env)
@@ -3204,37 +3219,54 @@ def _named(found: List[Invocation]) -> set:
     return {(inv.tool, inv.args) for inv in found}
 
 
-def _refuse_path_programs(env: Dict[str, str], depth: int) -> None:
+def _refuse_path_programs(env: Dict[str, str], depth: int, argv: List[str] = ()) -> None:
     """A PATH the line gives a command (``PATH=DIR tar ...``, ``export PATH=...``, ``env
     PATH=...``), not the one the start has (the gate reads that one: ``InstallGate.
     _path_programs``): a program file written since the kernel started in one of its folders
     may be run by name by the command (red team 18 R18-4: tar runs gzip), so it is read as a
-    start of its own with no words, as the gate reads it."""
-    from . import startup_modules
+    start of its own with no words, as the gate reads it. The start's own PATH too when it
+    holds a relative folder (red team 86 F2b): the gate read that from the folder the start
+    begins in, the command may run in another (``cd sub && tar``, ``env -C sub tar``)."""
+    from . import path_programs, startup_modules
 
     search = env.get("PATH")
     started = startup_modules.START_ENVIRON.get()
-    if search is None or search == (os.environ if started is None else started).get("PATH"):
+    if search is None:
         return
+    if search == (os.environ if started is None else started).get("PATH"):
+        if not path_programs.relative_folders(search):
+            return  # the common command: the gate read its PATH
     folder = _START_FOLDER.get()
     if folder is None and any(not f.startswith("/") for f in search.split(os.pathsep)):
         raise Unreadable("it is given a PATH with a relative folder, where Warden cannot tell")
-    if search in _FOLDERS_READ.get():
+    # a relative folder is another folder from another start folder
+    key = (
+        search if folder is None or not path_programs.relative_folders(search) else (search, folder)
+    )
+    if key in _FOLDERS_READ.get():
         return  # an outer reading reads every new file of this PATH: each once, not nested
     reading = _PATH_FILES.get()
-    searched = _FOLDERS_READ.set(_FOLDERS_READ.get() | {search})
+    searched = _FOLDERS_READ.set(_FOLDERS_READ.get() | {key})
     try:
-        _path_file_starts(search, folder, reading, env, depth)
+        _path_file_starts(search, folder, reading, env, depth, argv)
     finally:
         _FOLDERS_READ.reset(searched)
 
 
-def _path_file_starts(search: str, folder, reading: frozenset, env, depth: int) -> None:
+def _path_file_starts(
+    search: str, folder, reading: frozenset, env, depth: int, argv: List[str] = ()
+) -> None:
     from . import path_programs
 
     older: list = []
     unlisted: list = []
-    found = path_programs.new_programs(search, folder or os.getcwd(), None, older, unlisted)
+    unsure: list = []
+    home = env.get("HOME") if "~" in search else None  # bash's ``~/bin`` (red team 86 F1)
+    found = path_programs.new_programs(
+        search, folder or os.getcwd(), None, older, unlisted, unsure, home, list(argv)
+    )
+    if unsure:
+        raise Unreadable(unsure[0].replace("this start's PATH", "the PATH it is given"))
     if unlisted:
         raise Unreadable(
             f"the folder {unlisted[0]} on the PATH it is given can be searched but not listed "

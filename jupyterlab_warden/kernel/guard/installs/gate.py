@@ -482,7 +482,7 @@ class InstallGate:
                     # the folders' names, listed and checked current there, spare the lookup
                     # of the program the system calls in folders that do not hold it
                     present = {}
-                    self._path_programs(search, None, None, event, present, here)
+                    self._path_programs(search, None, None, event, present, here, start)
                     # the file the name is found as: what is decided, and what Popen may exec
                     placed = (
                         find(program, search, None, present)
@@ -535,12 +535,12 @@ class InstallGate:
             return decided
         if shell is not None:
             self.decide_command(argv, shell, env, cwd, event)
-            self._path_programs(search, env, cwd, event, None, here)
+            self._path_programs(search, env, cwd, event, None, here, shell)
             return decided
         if self._renamed_python(program, argv, env, cwd, event):
             return decided
         argv = _program_argv(program, argv)
-        self._path_programs(search, env, cwd, event, None, here)
+        self._path_programs(search, env, cwd, event, None, here, argv)
         starts = [argv]
         if argv and event in _BARE_PATH_EVENTS and os.sep not in argv[0]:
             # a bare name these run from the working folder or the caller's PATH (R11-21)
@@ -688,20 +688,29 @@ class InstallGate:
                 return False
         return type(search) is str and script_operand(start, search, cwd)
 
-    def _path_programs(self, search, env, cwd, call: str, present=None, here=None) -> None:
+    def _path_programs(
+        self, search, env, cwd, call: str, present=None, here=None, words=None
+    ) -> None:
         """A program file written since the kernel started in a folder of the start's PATH
         (``path_programs``, red team 18 R18-1/R18-2/R18-4): any program the start runs may run
         it by name (git's ``git-NAME``, tar's ``gzip``), so it is read as a start of its own,
         through the one start reader (a ``#!`` file as its interpreter's start), and a reading
         that refuses refuses this start, naming the folder and the file. An older one outside
         the machine's folders is read by its ``#!`` line (``_older_programs``, age81).
-        ``here``: the process's folder as the decision began, when the caller asked it."""
+        ``here``: the process's folder as the decision began, when the caller asked it;
+        ``words``: the start's words (a shell text for ``os.system``), read for a move of its
+        folder when its PATH holds a relative folder (red team 86 F2b)."""
         if type(search) is not str:
             return  # a PATH of another type: the start's own reading refuses it
-        older, unlisted = [], []
-        files = new_programs(search, cwd, present, older, unlisted)
-        if unlisted:
-            self._enforce([_refused_start(_unlisted_folder(unlisted[0]))], call, in_process=False)
+        older, unlisted, unsure = [], [], []
+        home = None
+        if "~" in search:  # ``~/bin``: bash expands it from the start's HOME (red team 86 F1)
+            home = (env if env is not None else self.inherited).get("HOME")
+            home = os.fsdecode(home) if isinstance(home, (str, bytes)) else None
+        files = new_programs(search, cwd, present, older, unlisted, unsure, home, words)
+        if unlisted or unsure:
+            why = unsure[0] if unsure else _unlisted_folder(unlisted[0])
+            self._enforce([_refused_start(why)], call, in_process=False)
             return
         if older:
             self._older_programs(older, env, cwd, call, here)

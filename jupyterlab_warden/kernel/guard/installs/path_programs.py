@@ -47,7 +47,16 @@ _SETTLED = 2.0  # seconds: file systems stamp times by clock ticks (a coarse one
 _started = None  # the kernel's start (seconds since the epoch), read on the first listing
 
 
-def new_programs(search: str, cwd=None, present=None, older=None, unlisted=None) -> list:
+def new_programs(
+    search: str,
+    cwd=None,
+    present=None,
+    older=None,
+    unlisted=None,
+    unsure=None,
+    home=None,
+    words=None,
+) -> list:
     """The program files (executable regular files, or links) in the folders of ``search`` (a
     PATH string; relative folders from ``cwd``) whose file, or link, changed since the kernel
     started: each may be run by name by any program the start runs.
@@ -62,14 +71,35 @@ def new_programs(search: str, cwd=None, present=None, older=None, unlisted=None)
 
     ``unlisted``: a list extended with each folder this process may search but not list
     (``chmod 0311 bin``: exec finds a new ``bin/gzip`` there, Warden cannot; red team 84 F4),
-    which the caller refuses."""
+    which the caller refuses.
+
+    ``unsure``: a list extended with the reason of each folder whose programs Warden cannot
+    tell for the process that looks names up (red team 86: a folder or a link of it reached
+    through ``/proc`` or ``/dev/fd``, which names the looking process; a relative folder of a
+    start whose ``words`` may move it elsewhere first), which the caller refuses. ``home``:
+    the start's HOME, for a folder written ``~/bin`` (bash expands it, ``execvp`` does not:
+    both are read). Every path found and named is absolute (red team 86 F2a: a relative one,
+    read from the start's folder by the caller, named another file)."""
     found = []
     folders = _FOLDERS
-    runs = _UNASKED  # ``_root_runs``, asked once per call, on the first folder keeping files
     # read once per call, not once per folder (every start pays this loop: ~10 folders)
     look, read_link = os.stat, os.readlink
-    for folder, slashed, alias in _folders(search, cwd):
+    named, relative = _folders(search, cwd, home)
+    if relative:
+        # a relative folder (``bin``, ``.``, an empty entry, ``~/bin`` as execvp reads it):
+        # from the start's folder, written out (one ``getcwd`` per start of such a PATH only)
+        if words is not None and unsure is not None:
+            moved = _moves(words)
+            if moved:
+                unsure.append(_moved_reason(relative, moved))
+        here = os.getcwd()
+        named = _folders(search, os.path.join(here, os.fsdecode(cwd)) if cwd else here, home)[0]
+    for folder, slashed, alias in named:
         if alias is not None:
+            if alias is _PROCESS:
+                if unsure is not None:
+                    unsure.append(_process_reason(folder, _process_root(folder)))
+                continue  # nothing the kernel lists there is what the looking process finds
             # a top-level link to another folder of this PATH (``/bin`` -> ``usr/bin``, a
             # merged /usr): while it reads the same, it is that folder, checked in this call:
             # its link's text (a str) is read instead of a stat (a fifth of the cost)
@@ -96,14 +126,10 @@ def new_programs(search: str, cwd=None, present=None, older=None, unlisted=None)
             ):
                 known = _relisted(folder, info)
         if known[1]:  # most folders keep no file (every start pays this loop)
-            if runs is _UNASKED:
-                runs = _root_runs()
-            # one lstat per kept file, inline (a call per file was a third of this loop)
+            # one lstat per kept file, inline (a call per file was a third of this loop). Not
+            # ``os.access``: it answers for this process, and a root kernel that dropped its
+            # capabilities (capset) has children that regain them at exec (red team 86 F4)
             for path in known[1]:
-                if runs is not None and not runs(
-                    path, 1, effective_ids=True, follow_symlinks=False
-                ):
-                    continue  # no execute bit (os.X_OK = 1): root runs it no more than exec does
                 try:
                     own = os.lstat(path)
                 except (OSError, ValueError):
@@ -142,40 +168,18 @@ def new_programs(search: str, cwd=None, present=None, older=None, unlisted=None)
                         # anew and a link with a new step read as a new program
                         # (``_link_changed``)
                         folders.pop(folder, None)
-        if known[2] is None:
-            if known[5] and unlisted is not None:
-                unlisted.append(folder)
-        elif present is not None:
+        why = known[5]
+        if why:  # a folder Warden cannot read as the looking process finds it
+            if why is True:
+                if unlisted is not None:
+                    unlisted.append(folder)
+            elif unsure is not None:
+                unsure.append(why)
+        elif present is not None and known[2] is not None:
             present[slashed] = known[2]
         if older is not None and known[3] is not None:
             older.append(known[3])
     return found
-
-
-_UNASKED = object()
-
-
-def _root_runs():
-    """``os.access`` when this process runs as root and ``faccessat2`` answers (the probe of
-    ``fastpath``), else None. For root, ``X_OK`` on a file answers "has an execute bit" (with
-    CAP_DAC_OVERRIDE; without it, whether root may execute it, which no child can do either:
-    capabilities do not grow past the bounding set), as a bool instead of a stat result: a
-    kept file not executable, the common one (a venv's activate scripts), costs no lstat; a
-    link answers for itself (always executable) and is read as before. Any other user: its
-    own bits decide, which a child started as another user (sudo) does not go by, so the
-    lstat stays (asked once per ``new_programs`` call, so at every start: a kernel may drop
-    root; not once per folder)."""
-    if os.geteuid() != 0:
-        return None
-    global _answers
-    if _answers is None:
-        from . import fastpath
-
-        _answers = (fastpath._exists or fastpath._probe()) is fastpath._access_exists
-    return os.access if _answers else None
-
-
-_answers = None  # whether faccessat2 answers (``fastpath._probe``), on the first kept file
 
 
 def _replaced(way: list, info, found: list) -> bool:
@@ -209,30 +213,113 @@ def _relisted(folder: str, info) -> tuple:
 
 
 # The folders a PATH string names, each once, relative ones from the start's folder: a pure
-# function of the two strings, kept (every start pays this look).
+# function of the strings, kept (every start pays this look).
 _SEARCHES: dict = {}
 
 
-def _folders(search: str, cwd) -> tuple:
-    """(folder, folder with one trailing slash, alias) for each folder ``search`` names, once;
-    ``alias``: ``_alias``."""
-    known = _SEARCHES.get((search, cwd))
+def _folders(search: str, cwd, home=None) -> tuple:
+    """((folder, folder with one trailing slash, alias), ...) for each folder ``search``
+    names, once, and the relative folders among them (relative ``cwd`` or none given: the
+    caller places them). ``alias``: ``_alias``, or ``_PROCESS`` for a folder whose text is
+    under ``/proc`` or ``/dev/fd`` (red team 86 F7: ``/proc/self/cwd/bin`` is the looking
+    process's folder, not the kernel's). A folder written ``~/bin`` or ``~user/bin`` is read
+    twice: as bash expands it when it looks a name up (findcmd.c, red team 86 F1), and as
+    ``execvp`` and every other program read it, a folder named ``~`` in the start's folder."""
+    known = _SEARCHES.get((search, cwd, home))
     if known is None:
         named = []
         for folder in search.split(os.pathsep):
             folder = folder or "."
-            if cwd is not None and not folder.startswith("/"):
-                folder = os.path.join(os.fsdecode(cwd), folder)
-            if folder not in named:
-                named.append(folder)
-        known = tuple(
-            (folder, folder if folder.endswith("/") else folder + "/", _alias(folder, named))
-            for folder in named
+            forms = (folder,)
+            if folder.startswith("~"):
+                forms = (_tilde(folder, home), folder)
+            for form in forms:
+                if form is None:
+                    continue
+                if cwd is not None and not form.startswith("/"):
+                    form = os.path.join(os.fsdecode(cwd), form)
+                if form not in named:
+                    named.append(form)
+        relative = tuple(folder for folder in named if not folder.startswith("/"))
+        known = (
+            tuple(
+                (
+                    folder,
+                    folder if folder.endswith("/") else folder + "/",
+                    _PROCESS if _process_root(folder) else _alias(folder, named),
+                )
+                for folder in named
+            ),
+            relative,
         )
         if len(_SEARCHES) >= 64:
             _SEARCHES.clear()
-        _SEARCHES[(search, cwd)] = known
+        _SEARCHES[(search, cwd, home)] = known
     return known
+
+
+_PROCESS = object()  # the alias of a folder named under /proc or /dev/fd: ``_folders``
+_PROCESS_ROOTS = ("/proc", "/dev/fd", "/dev/stdin", "/dev/stdout", "/dev/stderr")
+
+
+def _process_root(folder: str) -> str:
+    """The ``/proc`` or ``/dev/fd`` root ``folder``'s text names it under ('' when none), as
+    written and as ``..`` steps read by text (``/x/../proc/self``; a link on the way is found
+    when the folder is listed: ``_listed``)."""
+    for text in (folder, os.path.normpath(folder)) if folder.startswith("/") else ():
+        for root in _PROCESS_ROOTS:
+            if text == root or text.startswith(root + "/"):
+                return root
+    return ""
+
+
+def _process_reason(folder: str, root: str, link: str = "") -> str:
+    what = f"the link {link} in the folder {folder}" if link else f"the folder {folder}"
+    return (
+        f"{what} on this start's PATH is reached through {root}, which names the process that "
+        "looks a program up there (each program the start runs sees its own working folder and "
+        "descriptors), not the kernel where Warden would list it: Warden cannot tell which "
+        "programs any program this start runs may run by name; write the folder out"
+        + (" or remove the link" if link else "")
+    )
+
+
+def _tilde(folder: str, home) -> str:
+    """``folder`` (``~/bin``, ``~user/bin``) as bash expands it: ``~`` from ``home`` (the
+    start's HOME; unset: the user's home in the password database), ``~user`` that user's
+    home; None when bash leaves it as written (no such user)."""
+    name, slash, rest = folder[1:].partition("/")
+    try:
+        import pwd  # built in: no file read at import
+
+        if name:
+            base = pwd.getpwnam(name).pw_dir
+        else:
+            base = home if home is not None else pwd.getpwuid(os.geteuid()).pw_dir
+    except (KeyError, ImportError, OSError, ValueError):
+        return None
+    return base.rstrip("/") + "/" + rest if slash else base
+
+
+def relative_folders(search: str) -> tuple:
+    """The relative folders (``bin``, ``.`` for an empty entry, ``~/bin`` as ``execvp`` reads
+    it) of a PATH string: kept by its text, no system call."""
+    return _folders(search, None)[1]
+
+
+def _moves(words) -> str:
+    from .folder_moves import moves
+
+    return moves(words)
+
+
+def _moved_reason(relative: tuple, moved: str) -> str:
+    return (
+        f"its PATH holds the relative folder {relative[0]}, which each program looks names up "
+        f"in from its own working folder, and the start may run programs in another folder "
+        f"({moved!r}): Warden reads the folder only from the folder the start begins in; write "
+        "PATH's folders out"
+    )
 
 
 def _alias(folder: str, named: list):
@@ -278,17 +365,19 @@ def _listed(folder: str) -> tuple:
     folder's entries (None when it cannot be listed: a folder one may search but not read
     is looked in name by name), and its older program files that are not the machine's,
     sorted by their ``#!`` lines (``Older``; None when there are none); the ways of its links
-    (``_keep_way``); whether it is a folder this process may search but not list."""
+    (``_keep_way``); why Warden cannot read it as the looking process finds it: True for a
+    folder a program may find files in that Warden cannot list (``_unseen``), the reason for
+    one reached, or holding a link that leads, through ``/proc`` or ``/dev/fd`` (red team 86
+    F7, F9), else False."""
     since = _kernel_started() - 1
     found = []
+    root = _through_process(folder)
+    if root:  # a link on the way (``me -> /proc/self``, ``me/cwd/bin``): read per process
+        return (), None, None, (), _process_reason(folder, root)
     try:
         entries = list(os.scandir(folder))
     except (OSError, ValueError):
-        try:
-            hidden = os.path.isdir(folder) and os.access(folder, os.X_OK)
-        except (OSError, ValueError):
-            hidden = True  # cannot tell: as one exec may find programs in
-        return (), None, None, (), hidden
+        return (), None, None, (), _unseen(folder, since)
     # the folders links lead through out of this one, not the machine's: {folder: [folder,
     # its state, [(link, its target's state)]]}
     ways: dict = {}
@@ -297,6 +386,7 @@ def _listed(folder: str) -> tuple:
     _PLACES.clear()
     _STEPS.clear()
     older = Older()
+    why = False
     for entry in entries:
         try:
             own = entry.stat(follow_symlinks=False)
@@ -306,6 +396,7 @@ def _listed(folder: str) -> tuple:
                 target = _target(entry.path)
                 if target is None or not target.st_mode & 0o111 or _link_changed(entry.path, own):
                     found.append(entry.path)
+                    why = why or _process_link(folder, entry.path)
                     continue
             elif stat.S_ISREG(own.st_mode):
                 if not own.st_mode & 0o111 or own.st_ctime >= since:
@@ -325,6 +416,7 @@ def _listed(folder: str) -> tuple:
             if home is None:
                 home = os.path.realpath(folder)
             if not _machine_link(entry.path, home, target, since):
+                why = why or _process_link(folder, entry.path)
                 _keep_way(entry.path, folder, _state(target), ways)
         # an older program file, or a link to one
         if machine is None:
@@ -337,8 +429,52 @@ def _listed(folder: str) -> tuple:
         frozenset(entry.name for entry in entries),
         older.kept(),
         tuple(ways.values()),
-        False,
+        why,
     )
+
+
+def _through_process(path: str) -> str:
+    from .fastpath import through_process  # loaded with the guard already
+
+    try:
+        return through_process(path)
+    except (OSError, ValueError):
+        return "/proc"  # a step Warden cannot read: as one that may lead there
+
+
+def _process_link(folder: str, path: str):
+    """The reason a link of a PATH folder is refused when its chain passes through ``/proc``
+    or ``/dev/fd`` (red team 86 F9: ``bin/gzip -> /proc/self/cwd/tools/gzip`` leads, in the
+    child that execs it, to the child's folder's file, while the kernel follows it to its
+    own), else False. Asked when the folder is listed, for links that are not the machine's."""
+    root = _through_process(path)
+    return _process_reason(folder, root, os.path.basename(path)) if root else False
+
+
+def _unseen(folder: str, since: float):
+    """Whether a folder this process cannot list may hold a program a start runs that Warden
+    does not see (red team 84 F4: ``chmod 0311 bin``): True unless this process may not
+    search it, or it is neither its own nor writable by it and unchanged since the kernel
+    started (red team 86: a shared tools folder of root's, 0711, is no place a cell wrote).
+    A root kernel is not asked ``access``: it answers for this process, and one that dropped
+    its capabilities (capset) has children that regain them at exec (red team 86 F4)."""
+    try:
+        info = os.stat(folder)
+        if not stat.S_ISDIR(info.st_mode):
+            return False  # no folder: exec finds nothing there
+        uid = os.geteuid()
+        if uid == 0:
+            return True  # root's own listing failed: its children may still search it
+        if not os.access(folder, os.X_OK):
+            return False  # neither this process nor a child of its user looks names up there
+        return (
+            info.st_uid == uid
+            or os.access(folder, os.W_OK)
+            or info.st_mtime >= since
+            or info.st_ctime >= since
+        )
+    except (OSError, ValueError):
+        return True  # cannot tell: as one exec may find programs in
 
 
 def _keep_way(path: str, folder: str, state: tuple, ways: dict) -> None:

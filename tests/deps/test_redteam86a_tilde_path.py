@@ -1,0 +1,53 @@
+"""Red team 86 (part A) F1: a PATH folder written with a leading ``~`` (``~/bin``), which bash expands
+when it looks a name up (findcmd.c: ``find_in_path_element`` tilde-expands a PATH element
+that starts with ``~`` unless in POSIX mode), while ``path_programs`` (and the line reading's
+``_which``) takes it for a RELATIVE folder (``<start folder>/~/bin``, which does not exist):
+a new program in ``$HOME/bin`` runs by name, unread.
+
+Without Warden the written gzip installs from the local index; with Warden nothing should be
+fetched (a start refused, or the file read as a new program)."""
+
+import os
+
+import pytest
+from launched import Kernel
+from test_redteam82_path_link_target import _payload
+
+WRITE = """import os, subprocess
+home = os.path.expanduser('~')
+os.makedirs(home + '/bin', exist_ok=True)
+with open(home + '/bin/gzip', 'w') as fh:
+    fh.write({payload!r})
+os.chmod(home + '/bin/gzip', 0o755)
+"""
+
+
+def _cell(kernel: Kernel, how: str) -> str:
+    (kernel.work / "a.txt").write_text("a\n")
+    cell = WRITE.format(payload=_payload(kernel))
+    if how == "inherited":
+        # the kernel's own PATH (the gate's reading), bash runs the name
+        cell += "os.environ['PATH'] = '~/bin:' + os.environ['PATH']\n"
+        cell += "subprocess.run(['bash', '-c', 'gzip -c a.txt > a.gz'])\n"
+    elif how == "env":
+        # a PATH the start is given
+        cell += "env = dict(os.environ, PATH='~/bin:' + os.environ['PATH'])\n"
+        cell += "subprocess.run(['bash', '-c', 'gzip -c a.txt > a.gz'], env=env)\n"
+    else:
+        # a PATH the line gives, quoted so the assignment keeps the ~
+        cell += (
+            "subprocess.run(['bash', '-c', \"export PATH='~/bin':$PATH; gzip -c a.txt > a.gz\"])\n"
+        )
+    return cell
+
+
+@pytest.mark.parametrize("how", ["inherited", "env", "line"])
+def test_a_tilde_path_folder_bash_expands_is_read(kernel, how):
+    def fresh() -> str:
+        home = os.path.expanduser(kernel.env(True)["HOME"])
+        gz = os.path.join(home, "bin", "gzip")
+        if os.path.exists(gz):
+            os.unlink(gz)
+        return _cell(kernel, how)
+
+    kernel.kept_from_refused_host(fresh)
