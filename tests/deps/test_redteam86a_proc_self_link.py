@@ -1,4 +1,4 @@
-"""Red team 86 (part A) F9: a link in a PATH folder whose target is under ``/proc/self``
+"""Red team 86 F9: a link in a PATH folder whose target is under ``/proc/self``
 (``bin/gzip -> /proc/self/cwd/tools/gzip``) leads to a different file in each process that
 follows it. ``path_programs`` finds the new link; the gate's reading (``_program_reading``)
 follows it IN THE KERNEL (the kernel's folder's ``tools/gzip``: none there, so "gone: nothing
@@ -6,8 +6,9 @@ runs it", nothing read), while tar, running in ``sub`` (``cwd=``, a line's ``cd 
 execs the link and gets ``sub/tools/gzip``. The PATH folder is absolute and ordinary; the
 program word (tar) is not under /proc, so the /proc rules for programs (R14-20) do not apply.
 
-Without Warden the written gzip installs from the local index; with Warden nothing should be
-fetched."""
+Without Warden the written gzip installs from the local index; with Warden nothing is fetched
+(fix87a: a link of a PATH folder whose chain passes through /proc or /dev/fd
+(``path_programs._process_link``, asked when the folder is listed) refuses the start.)"""
 
 import os
 
@@ -58,4 +59,5 @@ def test_a_path_link_into_proc_self_is_read_as_the_child_follows_it(kernel, how)
             gz.unlink()
         return _cell(kernel, how)
 
-    kernel.kept_from_refused_host(fresh)
+    guarded = kernel.kept_from_refused_host(fresh)
+    assert "/proc" in guarded["refused"], guarded

@@ -1,4 +1,4 @@
-"""Red team 86 (part A) F7: a PATH folder under ``/proc/self`` (``/proc/self/cwd/bin``) names a
+"""Red team 86 F7: a PATH folder under ``/proc/self`` (``/proc/self/cwd/bin``) names a
 different folder in each process that looks: ``path_programs`` stats and lists it in the
 KERNEL (its own working folder's ``bin``), while the program the start runs (tar, in ``sub``:
 ``cwd=``, or a shell line's ``cd sub``) looks its names up in ITS working folder's ``bin``.
@@ -10,8 +10,10 @@ looks the /proc folder up in the kernel but ``path_programs``, which reads it as
 own folder, and tar's gzip lookup finds ``sub/bin/gzip``. The ``tar-by-path-*`` forms
 install under Warden, the PATH given by the cell or by the line.
 
-Without Warden the written gzip installs from the local index; with Warden nothing should be
-fetched."""
+Without Warden the written gzip installs from the local index; with Warden nothing is fetched
+(fix87a: a PATH folder named under /proc or /dev/fd (by text, or by a link on
+its way, found when it is listed: ``path_programs._process_root``, ``_through_process``)
+refuses the start.)"""
 
 import os
 
@@ -81,4 +83,5 @@ def test_a_proc_self_path_folder_is_read_as_the_child_sees_it(kernel, how):
             gz.unlink()
         return _cell(kernel, how)
 
-    kernel.kept_from_refused_host(fresh)
+    guarded = kernel.kept_from_refused_host(fresh)
+    assert "/proc" in guarded["refused"], guarded

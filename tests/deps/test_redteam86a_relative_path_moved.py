@@ -1,4 +1,4 @@
-"""Red team 86 (part A) F2: a RELATIVE folder of the start's PATH (``bin``).
+"""Red team 86 F2: a RELATIVE folder of the start's PATH (``bin``).
 
 F2a (``cwd``, ``env-cwd``): Popen with a RELATIVE ``cwd='sub'``: ``new_programs(search,
 'sub')`` rightly finds ``sub/bin/gzip``, but returns it relative to the KERNEL's folder, and
@@ -13,8 +13,11 @@ reads a PATH only when the LINE gives one (``_refuse_path_programs``), so a rela
 the start's own PATH is never read from the folder the line moved to. With the PATH given on
 the line after the cd (``line-cd``, ``line-env-C``) the reading follows the move: held.
 
-Without Warden the written gzip installs from the local index; with Warden nothing should be
-fetched."""
+Without Warden the written gzip installs from the local index; with Warden nothing is fetched
+(fix87a: every path ``new_programs`` finds is absolute (F2a); a relative
+folder of a start whose words may move it (``folder_moves``: cd, -C, --chdir...) refuses
+the start, and the line reading reads the start's own relative folders from the folder a
+``cd`` moved to (F2b).)"""
 
 import os
 
@@ -77,4 +80,6 @@ def test_a_relative_path_folder_after_a_move_is_read(kernel, how):
             os.unlink(gz)
         return _cell(kernel, how)
 
-    kernel.kept_from_refused_host(fresh)
+    guarded = kernel.kept_from_refused_host(fresh)
+    why = guarded["refused"]
+    assert "sub/bin" in why or "relative folder bin" in why, guarded

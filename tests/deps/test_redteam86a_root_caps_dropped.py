@@ -1,4 +1,4 @@
-"""Red team 86 (part A) F4 (a kernel that runs as root, as this machine's tests and many container
+"""Red team 86 F4 (a kernel that runs as root, as this machine's tests and many container
 images do): the kernel's own view of a folder or a file is not its child's. A cell clears its
 own capabilities (``capset``: effective and permitted empty); its uid stays 0, so each program
 it starts gets root's capabilities back at ``execve`` (the bounding set's), and may search a
@@ -13,8 +13,10 @@ folder and run a file the kernel itself now cannot:
   capless kernel, so the kept file is passed over as "no execute bit"; tar (root again, with
   CAP_DAC_OVERRIDE: any x bit) runs it.
 
-Without Warden the written gzip installs from the local index; with Warden nothing should be
-fetched."""
+Without Warden the written gzip installs from the local index; with Warden nothing is fetched
+(fix87a: a root kernel does not ask ``access`` (a folder it cannot list may hold
+programs: ``path_programs._unseen``; a kept file is read by its mode), and a found program
+file the kernel cannot open refuses the start (``path_programs.unreadable``).)"""
 
 import os
 
@@ -68,7 +70,9 @@ def test_a_root_kernel_without_its_capabilities_reads_what_its_child_runs(kernel
         return _cell(kernel, how)
 
     try:
-        kernel.kept_from_refused_host(fresh)
+        guarded = kernel.kept_from_refused_host(fresh)
+        why = "searched but not listed" if how == "unlisted" else "Warden cannot open"
+        assert why in guarded["refused"], guarded
     finally:
         if (kernel.work / "bin").exists():
             os.chown(kernel.work / "bin", 0, 0)

@@ -1,11 +1,13 @@
-"""Red team 86 (part A) F1: a PATH folder written with a leading ``~`` (``~/bin``), which bash expands
+"""Red team 86 F1: a PATH folder written with a leading ``~`` (``~/bin``), which bash expands
 when it looks a name up (findcmd.c: ``find_in_path_element`` tilde-expands a PATH element
 that starts with ``~`` unless in POSIX mode), while ``path_programs`` (and the line reading's
 ``_which``) takes it for a RELATIVE folder (``<start folder>/~/bin``, which does not exist):
 a new program in ``$HOME/bin`` runs by name, unread.
 
-Without Warden the written gzip installs from the local index; with Warden nothing should be
-fetched (a start refused, or the file read as a new program)."""
+Without Warden the written gzip installs from the local index; with Warden nothing is fetched
+(fix87a: a ``~`` folder is read both ways, as bash expands it (from the start's
+HOME) and as written (``path_programs._folders``); the line reading's lookup refuses a name
+the two ways find differently (``commands._which``).)"""
 
 import os
 
@@ -50,4 +52,5 @@ def test_a_tilde_path_folder_bash_expands_is_read(kernel, how):
             os.unlink(gz)
         return _cell(kernel, how)
 
-    kernel.kept_from_refused_host(fresh)
+    guarded = kernel.kept_from_refused_host(fresh)
+    assert "gzip" in guarded["refused"] and "home/bin" in guarded["refused"], guarded

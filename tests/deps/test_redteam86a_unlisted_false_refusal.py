@@ -16,22 +16,25 @@ import subprocess
 from jupyterlab_warden.kernel.guard.installs import path_programs
 
 PROBE = """
-import json, sys, time
+import json, os, sys
 from jupyterlab_warden.kernel.guard.installs import path_programs as pp
-pp._started = time.time()
+# the kernel started after the folder was last changed (a shared folder set up before), or,
+# with a second word, before it
+pp._started = os.stat(sys.argv[1]).st_ctime + (-5 if sys.argv[2:] else 5)
 unlisted = []
 found = pp.new_programs(sys.argv[1], None, None, [], unlisted)
 print(json.dumps({"found": found, "unlisted": unlisted}))
 """
 
 
-def _as_nobody(folder: str) -> dict:
+def _as_nobody(folder: str, changed_since: bool = False) -> dict:
     if shutil.which("setpriv") is None or os.geteuid() != 0:
         raise AssertionError("the check needs root and setpriv (to start a Python as nobody)")
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": _repo()}
     run = subprocess.run(
         ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
-         "--bounding-set=-all", "/usr/bin/python3", "-c", PROBE, folder],
+         "--bounding-set=-all", "/usr/bin/python3", "-c", PROBE, folder]
+        + (["changed"] if changed_since else []),
         capture_output=True, text=True, env=env, check=True,
     )  # fmt: skip
     return json.loads(run.stdout)
@@ -41,18 +44,47 @@ def _repo() -> str:
     return path_programs.__file__.rsplit("/jupyterlab_warden/", 1)[0]
 
 
-def test_a_shared_search_only_folder_nobody_may_write_is_not_refused():
-    """/tmp/red86-shared/tools: root's, 0711, an old program in it (nobody reaches /tmp)."""
-    base = "/tmp/red86-shared"
+def _shared(base: str, owner: int = 0, mode: int = 0o711) -> str:
+    """``base``/tools: ``owner``'s, ``mode``, an old program in it (nobody reaches /tmp)."""
     shutil.rmtree(base, ignore_errors=True)
     os.makedirs(base + "/tools")
     os.chmod(base, 0o755)
     with open(base + "/tools/tool", "w") as fh:
         fh.write("#!/bin/sh\necho tool\n")
     os.chmod(base + "/tools/tool", 0o755)
-    os.chmod(base + "/tools", 0o711)  # root's: others may search, not list, not write
+    os.chown(base + "/tools", owner, owner)
+    os.chmod(base + "/tools", mode)
+    return base + "/tools"
+
+
+def test_a_shared_search_only_folder_nobody_may_write_is_not_refused():
+    """root's, 0711 (others may search, not list, not write), unchanged since the start."""
+    base = "/tmp/redteam86a-shared"
     try:
-        result = _as_nobody(base + "/tools")
+        result = _as_nobody(_shared(base))
         assert result["unlisted"] == [], result
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_shared_folder_changed_since_the_start_is_still_refused():
+    """The same folder changed after the kernel started: a file was put there (by whom,
+    Warden cannot tell: a cell's ``sudo cp``), so it is refused as before."""
+    base = "/tmp/redteam86a-changed"
+    try:
+        folder = _shared(base)
+        result = _as_nobody(folder, changed_since=True)
+        assert result["unlisted"] == [folder], result
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_search_only_folder_of_the_kernels_own_user_is_still_refused():
+    """nobody's own folder, 0311 (red team 84 F4): its owner may write it, and chmod it."""
+    base = "/tmp/redteam86a-own"
+    try:
+        folder = _shared(base, owner=65534, mode=0o311)
+        result = _as_nobody(folder)
+        assert result["unlisted"] == [folder], result
     finally:
         shutil.rmtree(base, ignore_errors=True)

@@ -3320,6 +3320,11 @@ def _older_files(older: list, env: Dict[str, str]) -> List[Tuple[str, str]]:
 
 
 def _older_or_side_start(path: str, kind: str, env, depth: int, via: str) -> None:
+    from .path_programs import unreadable
+
+    why = unreadable(path)  # read as no file at all, though the start may run it (R86 F4)
+    if why:
+        raise Unreadable(why)
     if kind == "script":
         older_script_environment(path, env)
     else:

@@ -48,7 +48,7 @@ from .fastpath import (
 from .inherited_env import InheritedEnviron, changed_names, launch_value, read_environ
 from .own_python import OWN  # noqa: F401 - its facts are read now, before any user code
 from .own_reading import door
-from .path_programs import new_programs, renamed_as_itself
+from .path_programs import new_programs, renamed_as_itself, unreadable
 from .pip_process import PipProcess, boot_argv
 from .preexec import execute_child_wrapper
 from .script_start import DECIDED, ScriptStarts
@@ -893,7 +893,15 @@ class InstallGate:
                 return []
 
         env = dict(env)
-        for request in read_requests([path], None, env, cwd, "unknown", self.launch, reader):
+        unread = unreadable(path)
+        if unread:
+            # a program file the kernel cannot open reads as no file at all, though its start
+            # may run it (red team 86 F4: a root kernel without its capabilities)
+            requests = [InstallRequest("unknown", f"{name} on PATH")]
+            requests[0].problems.append(unread)
+        else:
+            requests = read_requests([path], None, env, cwd, "unknown", self.launch, reader)
+        for request in requests:
             if not request.problems:
                 # a console script's own start (a venv's pip, no words) installs nothing; one
                 # with its words written in is decided as the install it is

@@ -274,9 +274,13 @@ def _process_root(folder: str) -> str:
 
 
 def _process_reason(folder: str, root: str, link: str = "") -> str:
-    what = f"the link {link} in the folder {folder}" if link else f"the folder {folder}"
+    what = (
+        f"the link {link} in the folder {folder} on this start's PATH leads"
+        if link
+        else f"the folder {folder} on this start's PATH is reached"
+    )
     return (
-        f"{what} on this start's PATH is reached through {root}, which names the process that "
+        f"{what} through {root}, which names the process that "
         "looks a program up there (each program the start runs sees its own working folder and "
         "descriptors), not the kernel where Warden would list it: Warden cannot tell which "
         "programs any program this start runs may run by name; write the folder out"
@@ -852,6 +856,24 @@ def _link_changed(path: str, own) -> bool:
         if info.st_ctime >= since:
             return True
     return False
+
+
+def unreadable(path: str) -> str:
+    """Why Warden cannot read the program file ``path`` it found ('' when it can, or when it is
+    gone): a file this process may not open reads as no ``#!`` line, no file, while the start
+    may run it (red team 86 F4: a root kernel that dropped its capabilities, whose children
+    regain them at exec; a native program of mode 0111). Asked per file found, not per start."""
+    try:
+        os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))  # a FIFO does not block
+    except (FileNotFoundError, NotADirectoryError):
+        return ""  # gone: nothing runs it
+    except (OSError, ValueError) as exc:
+        return (
+            f"Warden cannot open {path} to read it ({getattr(exc, 'strerror', exc)}), which "
+            "a program the start runs may run by name (the kernel's own permissions are not "
+            "its child's: a root kernel that dropped its capabilities, a file of mode 0111)"
+        )
+    return ""
 
 
 def _target(path: str):
