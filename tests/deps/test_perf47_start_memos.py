@@ -52,7 +52,7 @@ def test_a_top_level_link_to_a_path_folder_is_that_folder(tmp_path, top_link):
     real.mkdir()
     _fresh()
     search = f"{real}:{top_link}"
-    assert [alias for _, _, alias in path_programs._folders(search, None)] == [None, str(real)]
+    assert [alias for _, _, alias in path_programs._folders(search, None)[0]] == [None, str(real)]
     made = _program(real, "tool")
     # found once, by the folder the link leads to
     assert path_programs.new_programs(search) == [made]
@@ -94,7 +94,9 @@ def test_links_read_by_text_only_to_a_folder_of_the_same_path(tmp_path, top_link
     os.unlink(top_link)
     os.symlink(text, top_link)
     _fresh()
-    assert [alias for _, _, alias in path_programs._folders(f"/tmp:{real}:{top_link}", None)] == [
+    assert [
+        alias for _, _, alias in path_programs._folders(f"/tmp:{real}:{top_link}", None)[0]
+    ] == [
         None,
         None,
         None,

@@ -2960,12 +2960,14 @@ def _which(name: str, search: Optional[str], strict: bool = True) -> str:
     found = shutil.which(name, path=os.pathsep.join(folders)) or ""
     if "~" in search:
         # bash expands a leading ``~`` of a PATH folder when it looks a name up, execvp and
-        # shutil.which do not (red team 86 F1): the two lookups must find the same file
+        # shutil.which do not (red team 86 F1): the two lookups must not find two files
         texts = search.split(os.pathsep)
         expanded = [
             os.path.expanduser(t) if t.startswith("~") else f for t, f in zip(texts, folders)
         ]
         other = shutil.which(name, path=os.pathsep.join(expanded)) or ""
+        if not found:
+            return other  # bash runs it; any other program finds nothing to run
         if other != found:
             raise Unreadable(
                 f"{name} is looked up on a PATH with a folder written with ~, which bash "
