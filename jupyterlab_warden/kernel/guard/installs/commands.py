@@ -3240,7 +3240,10 @@ def _refuse_path_programs(env: Dict[str, str], depth: int, argv: List[str] = ())
             return  # the common command: the gate read its PATH
     folder = _START_FOLDER.get()
     if folder is None and any(not f.startswith("/") for f in search.split(os.pathsep)):
-        raise Unreadable("it is given a PATH with a relative folder, where Warden cannot tell")
+        raise Unreadable(
+            "its PATH holds a relative folder, found from the folder an earlier cd moved to, "
+            "which Warden cannot tell: write PATH's folders out"
+        )
     # a relative folder is another folder from another start folder
     key = (
         search if folder is None or not path_programs.relative_folders(search) else (search, folder)
