@@ -3261,12 +3261,15 @@ def _refuse_path_programs(env: Dict[str, str], depth: int, argv: List[str] = ())
 def _path_file_starts(
     search: str, folder, reading: frozenset, env, depth: int, argv: List[str] = ()
 ) -> None:
-    from . import path_programs
+    from . import path_programs, startup_modules
 
     older: list = []
     unlisted: list = []
     unsure: list = []
-    home = env.get("HOME") if "~" in search else None  # bash's ``~/bin`` (red team 86 F1)
+    home = None
+    if "~" in search:  # bash's ``~/bin``, from the HOME the command runs with (red team 86 F1)
+        started = startup_modules.START_ENVIRON.get()
+        home = env.get("HOME", (os.environ if started is None else started).get("HOME"))
     found = path_programs.new_programs(
         search, folder or os.getcwd(), None, older, unlisted, unsure, home, list(argv)
     )
