@@ -29,6 +29,11 @@ reads a native program by its name); a line naming an interpreter and at most on
 a body of the declared script-file class (not read), and only its interpreter's start is
 weighed, once per interpreter line for a Python (``InstallGate._older_programs``); any other
 line is read as a new program is. The start passes ``older`` to collect them.
+Each folder is read as the process that looks a name up finds it, or named as one Warden
+cannot tell (red team 86, ``unsure``): ``~/bin`` both as bash expands it and as written, a
+relative folder from the start's folder (every path named absolute), a folder or a link
+reached through ``/proc`` or ``/dev/fd`` refused; a root kernel's own ``access`` answers are
+not its children's (they regain dropped capabilities at exec).
 Only ``os``, ``stat``, ``time`` and ``machine_folders`` (no import) at import (loaded with the
 guard at every Python's start)."""
 
