@@ -51,6 +51,7 @@ from . import (
     line_flow,
     line_writers,
     link_walk,
+    login_path,
     machine_folders,
     own_redirect,
     reader_program,
@@ -3084,6 +3085,9 @@ def _simple(
         start = _shell_start(argv)
         # `bash script.sh` too; `sh -i` reads $ENV
         _refuse_shell_code(name, env, start.on("i"))
+        if login_path.reads_startup_files(name, argv[0], argv[1:], start.on("l") or start.on("i")):
+            # its profile and rc files set PATH before its commands run (red team 86 F6)
+            env = _startup_files_env(f"{name} (a login or interactive shell)", env)
         if start.command:
             state = None
             if start.on("k", "keyword"):
@@ -3241,8 +3245,8 @@ def _path_file_starts(search: str, folder, reading: frozenset, env, depth: int) 
             "by the kernel's user: Warden cannot find a program written there, which the "
             "programs it runs may run by name; make it readable (chmod u+r) or take it off PATH"
         )
-    for path, kind in [(p, "") for p in found] + _older_files(older, env):
-        if path in reading or (not kind and path_programs.renamed_as_itself(path)):
+    for path, kind in _new_files(found, env) + _older_files(older, env):
+        if path in reading:
             continue  # a file read again inside its own reading adds nothing, and would loop
         if depth >= MAX_NESTING:
             raise Unreadable("the programs on its PATH are nested too deeply")
@@ -3273,10 +3277,7 @@ def _older_files(older: list, env: Dict[str, str]) -> List[Tuple[str, str]]:
     and an interpreter's alone ("script") when the start sets a variable an interpreter
     reads; each read by ``_older_or_side_start``."""
     found: List[Tuple[str, str]] = []
-    started = {**dict(_START_ENV.get()), **env}
-    interpreter = any(interpreters.code_variable(k) for k in started) or any(
-        _start_variable(k) and k != "PATH" for k in env
-    )  # ``_refuse_machine_script``'s own test
+    interpreter = _sets_interpreter_variable(env)
     for listed in older:
         for _words, files in listed.pythons.items():
             if not python_script_keeps_guard(files[0][0], env):
@@ -3285,6 +3286,40 @@ def _older_files(older: list, env: Dict[str, str]) -> List[Tuple[str, str]]:
         if interpreter:
             found.extend((path, "script") for path, _ in listed.scripts)
     return found
+
+
+def _sets_interpreter_variable(env: Dict[str, str]) -> bool:
+    """Whether the start sets a variable an interpreter reads as it starts
+    (``_refuse_machine_script``'s own test)."""
+    started = {**dict(_START_ENV.get()), **env}
+    return any(interpreters.code_variable(k) for k in started) or any(
+        _start_variable(k) and k != "PATH" for k in env
+    )
+
+
+def _new_files(found: List[str], env: Dict[str, str]) -> List[Tuple[str, str]]:
+    """(path, kind) of the program files of a PATH's folders written since the kernel started
+    (``path_programs.new_programs``) a reading reads: each as a new program (kind ''), but a
+    new link to an older file under that file's own name (``path_programs.
+    renamed_as_itself``) as that file is read where it lies: not at all when it is the
+    machine's or native, else by its ``#!`` line as ``_older_files`` reads one (red team 86
+    F5: ``bin/gzip -> ../lib/gzip``, the user's older installer script, ran unread)."""
+    from . import path_programs
+
+    files: List[Tuple[str, str]] = []
+    interpreter = None
+    for path in found:
+        kind = path_programs.renamed_as_itself(path)
+        if kind is None or kind == "full":
+            files.append((path, ""))
+        elif kind == "python" and not python_script_keeps_guard(path, env):
+            files.append((path, ""))
+        elif kind == "script":
+            if interpreter is None:
+                interpreter = _sets_interpreter_variable(env)
+            if interpreter:
+                files.append((path, "script"))
+    return files
 
 
 def _older_or_side_start(path: str, kind: str, env, depth: int, via: str) -> None:
@@ -3881,8 +3916,7 @@ def _refuse_path_written(env: Dict[str, str]) -> None:
     line's shell starts, before the writer runs, so the file is not read: unreadable, naming
     the folder. A writer Warden cannot place refuses when PATH holds a folder that is not the
     system's and that the kernel's user may write (a venv's bin, a folder the cell made)."""
-    written = _PATH_WRITES.get()
-    if not written:
+    if not _PATH_WRITES.get():
         return
     search = env.get("PATH") or startup_modules_value("PATH") or os.defpath
     base = current_folder()
@@ -3894,6 +3928,13 @@ def _refuse_path_written(env: Dict[str, str]) -> None:
                 continue  # `_refuse_path_programs` refuses a relative folder where none is told
             folder = os.path.join(os.getcwd(), base, folder)
         folders.append(folder)  # as written: `_SearchFolders` resolves it as the kernel does
+    _refuse_folders_written(folders)
+
+
+def _refuse_folders_written(folders: List[str]) -> None:
+    """``_refuse_path_written`` for a list of program folders (absolute, as written), each one
+    folder whatever its name holds (a ``:`` is no separator here: red team 86 F3)."""
+    written = _PATH_WRITES.get()
     search_folders = _SearchFolders(folders)
     for writer, place in written:
         if isinstance(writer, GuardedWriter):
@@ -4217,17 +4258,41 @@ def _inherited_environ() -> Dict[str, str]:
 
 
 def _uv_run_env(args: List[str], env: Dict[str, str]) -> Dict[str, str]:
-    """The environment of the command ``uv run -p FILE CMD`` runs (red team 32 R32-12): uv puts
-    the named Python's folder first on PATH, so CMD's ``python`` is that Python, not the
-    kernel's PATH's; ``env`` unchanged where no file is named."""
-    from . import uv_inputs
+    """The environment of the command ``uv run CMD`` runs: uv puts the scripts folder of the
+    environment it chooses first on PATH (red team 86 F8: the project's ``.venv/bin``, a
+    ``--no-project`` run's nearest venv; ``uv_run_path``), and a named Python's folder
+    (``uv run -p FILE``: red team 32 R32-12), so CMD's ``python``, and what CMD runs by name,
+    is found there, not on the kernel's PATH."""
+    from . import uv_inputs, uv_run_path
 
+    base = current_folder()
+    if base is None:
+        raise Unreadable(
+            "uv run runs its command with its environment's scripts folder first on PATH, "
+            "found from the folder it starts in, which an earlier `cd` Warden cannot follow "
+            "left unknown: cd to a folder written out"
+        )
+    cwd = os.path.join(os.getcwd(), base)
     merged = {**_inherited_environ(), **env}
-    named = uv_inputs.named_interpreters(args, merged, _start_folder_or_cwd())
-    if not named:
+    named = uv_inputs.named_interpreters(args, merged, cwd)
+    folders = [os.path.dirname(named[0])] if named else []
+    options, _words = uv_inputs._command_line(args)
+    folders += uv_run_path.scripts_folders(options, merged, cwd)
+    if not folders:
         return env
-    search = merged.get("PATH", os.defpath)
-    return {**env, "PATH": os.pathsep.join([os.path.dirname(named[0]), search])}
+    return {**env, "PATH": _path_in_front(folders, merged, "uv run")}
+
+
+def _path_in_front(folders: List[str], env: Dict[str, str], what: str) -> str:
+    """``env``'s PATH with ``folders`` in front, each once; a folder whose name holds a ``:``
+    would read as two (red team 86 F3's class): unreadable."""
+    for folder in folders:
+        if os.pathsep in folder:
+            raise Unreadable(
+                f"{what} runs its command with {folder[:80]} on PATH, whose name holds a "
+                f"{os.pathsep!r}, which Warden cannot read as one PATH folder: rename it"
+            )
+    return os.pathsep.join([*dict.fromkeys(folders), env.get("PATH", os.defpath)])
 
 
 def _refuse_child_writes(places: list, env: Dict[str, str]) -> None:
@@ -5653,7 +5718,9 @@ def _refuse_written_place(what: str, word: str, exact: bool = False) -> None:
             )
         return
     try:
-        _refuse_path_written({"PATH": place})
+        # the place as ONE folder: a ``:`` in it (``gcc -B t:c/``) is part of its name, not a
+        # PATH's separator (red team 86 F3)
+        _refuse_folders_written([os.path.join(os.getcwd(), place)])
     except Unreadable as exc:
         # the rule reads the place as a PATH's folder: its reason names it so
         raise Unreadable(
@@ -5684,9 +5751,11 @@ def _folder_file_starts(program: str, word: str, folder: str, env: Dict[str, str
 
     reading = _PATH_FILES.get()
     older: list = []
-    found = path_programs.new_programs(folder.replace(os.pathsep, ""), None, None, older)
-    for path, kind in [(p, "") for p in found] + _older_files(older, env):
-        if path in reading or (not kind and path_programs.renamed_as_itself(path)):
+    # the folder itself, a ``:`` in its name kept (red team 86 F3: ``gcc -B t:c/`` runs
+    # t:c/as; read as a PATH string it named the folders t and c/, or tc with it removed)
+    found = path_programs.folder_programs(folder, older)
+    for path, kind in _new_files(found, env) + _older_files(older, env):
+        if path in reading:
             continue  # a file read again inside its own reading adds nothing, and would loop
         if len(reading) >= MAX_NESTING:
             raise Unreadable(f"{program}: the program folders it is given nest too deeply")
@@ -6058,6 +6127,7 @@ def _unwrap(
     flags, valued = _WRAPPER_OPTIONS[name]
     i, moved, emptied, default_lookup = 0, False, False, False
     renamed = None  # `exec -a NAME`: the argv[0] the program gets (R54b-4)
+    login, given_user = "", ""  # `sudo -i [-u USER]`: a login shell's PATH (red team 86 F6)
     if name in ("sudo", "doas"):
         # they start the command with a reset environment: the guard's PYTHONPATH entry is
         # not kept (sudoers' env_reset; doas keeps only a few variables)
@@ -6117,6 +6187,11 @@ def _unwrap(
         # `command -p` looks the program up on the shell's default path, for that lookup
         # alone: the program keeps the shell's environment, PATH too (red team 50b R50b-2)
         default_lookup = default_lookup or (name == "command" and option == "-p")
+        if name == "sudo" and option in ("-i", "--login"):
+            login = login or "root"  # the target user's login shell runs the command
+        if name == "sudo" and (option in ("-u", "--user") or short_value == "-u"):
+            user = value if eq else word[2:] if short_value and len(word) > 2 else None
+            given_user = user if user is not None else args[i + 1] if i + 1 < len(args) else ""
         if name == "env" and (option in ("-u", "--unset") or short_value == "-u"):
             unset = value if eq else word[2:] if short_value and len(word) > 2 else None
             if unset is None and i + 1 < len(args):
@@ -6163,6 +6238,9 @@ def _unwrap(
         env[key] = value
         i += 1
     _refuse_moved(moved, f"{name} --chdir", args[i:])
+    if login:
+        home = _user_home(given_user or login, f"{name} -i")
+        env.update(_startup_files_env(f"{name} -i (a login shell)", env, home))
     if default_lookup and args[i : i + 1] == ["command"]:
         # bash and dash hand the default path on to a `command` it runs (`command -p command
         # X` finds X there too); other builtins look up on PATH (`command -p exec X`)
@@ -6346,10 +6424,103 @@ def _shell_string_runner(name: str, args: List[str], env: Dict[str, str], depth:
     rest = _without_shell_option(rest)  # decided above: a standard shell
     _refuse_unread(name, rest, env)  # `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
     found = []
+    inner = {**env, "PYTHONPATH": ""}
+    if _su_login(args):
+        # `su -`, `runuser -l`: the user's login shell, its profile's PATH (red team 86 F6)
+        inner = _startup_files_env(f"{name}'s login shell", inner, _su_home(name, args))
     for script in scripts:
         # `su -`, `runuser -l` start the shell with a fresh environment: the guard's gone
-        found += shell_invocations(script, depth + 1, {**env, "PYTHONPATH": ""})
+        found += shell_invocations(script, depth + 1, inner)
     return found
+
+
+def _su_login(args: List[str]) -> bool:
+    """Whether su/runuser starts a login shell (``-``, ``-l``, ``--login``, before ``--``)."""
+    for word in args:
+        if word == "--":
+            return False
+        if word in ("-", "--login") or (word[:1] == "-" and word[1:2] != "-" and "l" in word):
+            return True
+    return False
+
+
+def _su_home(name: str, args: List[str]) -> str:
+    """The home of the user su/runuser starts a login shell as: root's unless a plain user
+    word or ``-u USER`` names another; unreadable when Warden cannot place it."""
+    user = "root"
+    words = list(args)
+    valued = ("-c", "--command", "-s", "--shell", "-g", "--group", "-G", "--supp-group", "-w",
+              "--whitelist-environment", "-u", "--user", "--session-command")  # fmt: skip
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word == "--":
+            break
+        if word in ("-u", "--user") and i + 1 < len(words):
+            user = words[i + 1]
+        if word in valued:
+            i += 2
+            continue
+        if not word.startswith("-"):
+            user = word
+            break
+        i += 1
+    return _user_home(user, name)
+
+
+def _user_home(user: str, what: str) -> str:
+    """``user``'s home (a name, or ``#UID``), whose start-up files a login shell reads."""
+    import pwd
+
+    try:
+        if user.startswith("#") and user[1:].isdigit():
+            return pwd.getpwuid(int(user[1:])).pw_dir
+        return pwd.getpwnam(user).pw_dir
+    except (KeyError, ValueError, OverflowError):
+        raise Unreadable(
+            f"{what} starts a login shell as {user[:40]}, whose home (and the start-up files "
+            "that set its PATH) Warden cannot place"
+        ) from None
+
+
+def _startup_files_env(what: str, env: Dict[str, str], home: Optional[str] = None) -> dict:
+    """``env`` with the PATH a shell that reads start-up files gives its commands
+    (``login_path.search``: the home's bin folders in front, the system's after), so what they
+    run by name is read from there (red team 86 F6: ``bash -lc 'tar ...'`` ran a new
+    ``~/.local/bin/gzip``). Unreadable where Warden cannot tell that PATH: a home it cannot
+    place, a start-up file written since the kernel started, a writer on the line that may
+    write one."""
+    merged = {**_inherited_environ(), **env}
+    if home is None:
+        home = merged.get("HOME") or ""
+    zdotdir = merged.get("ZDOTDIR") or ""
+    for folder in (home, zdotdir):
+        if folder and (not folder.startswith("/") or os.pathsep in folder):
+            raise Unreadable(
+                f"{what} reads its start-up files from {folder[:80]}, which Warden cannot "
+                "place as a folder (relative, or holding a ':'), and they set the PATH its "
+                "commands run programs from: run them with a plain shell (bash -c)"
+            )
+    if not home:
+        raise Unreadable(
+            f"{what} reads its start-up files from its home, and HOME is not set: Warden "
+            "cannot tell the PATH they give its commands; run them with a plain shell (bash -c)"
+        )
+    changed = login_path.changed_file(home, zdotdir)
+    if changed:
+        raise Unreadable(
+            f"{what} reads {changed}, a start-up file written since the kernel started, which "
+            "may set the PATH its commands run programs from (or run anything), and Warden "
+            "does not read it: run them with a plain shell (bash -c)"
+        )
+    try:
+        _refuse_folders_written([home] + ([zdotdir] if zdotdir else []))
+    except Unreadable as exc:
+        raise Unreadable(
+            f"{what} reads its start-up files from {home}, where an earlier command on the "
+            f"line may write: {exc}"
+        ) from None
+    return {**env, "PATH": login_path.search(home, merged.get("PATH", os.defpath))}
 
 
 def _without_shell_option(args: List[str]) -> List[str]:
