@@ -42,7 +42,9 @@ def test_the_colon_less_folder_is_not_what_is_read(kernel):
 
 def test_a_written_colon_folder_is_weighed_as_one(kernel):
     """A writer on the line into the folder before gcc (Warden lists it before the line runs):
-    refused as for any program folder, the ``:`` part of the name."""
+    refused as for any program folder, the ``:`` part of the name. (Refused before the fix
+    too, by the line's writer rules: kept as the check that the written-place rule, now
+    handed one folder, still refuses it.)"""
     _colon_as(kernel)
     (kernel.work / "as.pl").write_text((kernel.work / "t:c" / "as").read_text())
     (kernel.work / "t:c" / "as").unlink()
