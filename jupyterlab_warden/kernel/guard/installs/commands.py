@@ -6249,6 +6249,9 @@ def _unwrap(
         args = args[:i] + [_default_path_program(args[i])] + args[i + 1 :]
     if renamed is not None and i < len(args):
         _refuse_renamed_python(args[i], renamed, env)
+        if renamed.startswith("-") and program_name(args[i]) in SHELLS:
+            # `exec -a -bash bash -c ...`: an argv[0] starting with `-` is a login shell
+            env.update(_startup_files_env(f"{args[i]} as {renamed} (a login shell)", env))
     if emptied:
         if i < len(args) and os.sep not in args[i]:
             found = _which(args[i], env.get("PATH"))
@@ -6492,7 +6495,8 @@ def _startup_files_env(what: str, env: Dict[str, str], home: Optional[str] = Non
     write one."""
     merged = {**_inherited_environ(), **env}
     if home is None:
-        home = merged.get("HOME") or ""
+        # bash reads ~/.profile from the passwd home when HOME is unset (`env -i bash -l`)
+        home = merged.get("HOME") or _user_home(f"#{os.geteuid()}", what)
     zdotdir = merged.get("ZDOTDIR") or ""
     for folder in (home, zdotdir):
         if folder and (not folder.startswith("/") or os.pathsep in folder):
@@ -6501,11 +6505,6 @@ def _startup_files_env(what: str, env: Dict[str, str], home: Optional[str] = Non
                 "place as a folder (relative, or holding a ':'), and they set the PATH its "
                 "commands run programs from: run them with a plain shell (bash -c)"
             )
-    if not home:
-        raise Unreadable(
-            f"{what} reads its start-up files from its home, and HOME is not set: Warden "
-            "cannot tell the PATH they give its commands; run them with a plain shell (bash -c)"
-        )
     changed = login_path.changed_file(home, zdotdir)
     if changed:
         raise Unreadable(

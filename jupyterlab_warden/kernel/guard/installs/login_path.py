@@ -68,7 +68,8 @@ def reads_startup_files(shell: str, argv0: str, words: list, login_or_interactiv
 def search(home: str, given: str) -> str:
     """The PATH a shell reading start-up files is read with: the home's folders, then the
     start's PATH ``given``, then the system's /etc/profile sets (each once)."""
-    folders = [os.path.join(home, f) for f in HOME_FOLDERS] + given.split(os.pathsep)
+    folders = [os.path.join(home, f) for f in HOME_FOLDERS]
+    folders += given.split(os.pathsep) if given else []  # unset: not the current folder
     return os.pathsep.join(dict.fromkeys(folders + list(SYSTEM_FOLDERS)))
 
 
