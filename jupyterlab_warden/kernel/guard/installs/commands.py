@@ -6430,7 +6430,8 @@ def _shell_string_runner(name: str, args: List[str], env: Dict[str, str], depth:
     inner = {**env, "PYTHONPATH": ""}
     if _su_login(args):
         # `su -`, `runuser -l`: the user's login shell, its profile's PATH (red team 86 F6)
-        inner = _startup_files_env(f"{name}'s login shell", inner, _su_home(name, args))
+        for home in _su_homes(args):
+            inner = _startup_files_env(f"{name}'s login shell", inner, home)
     for script in scripts:
         # `su -`, `runuser -l` start the shell with a fresh environment: the guard's gone
         found += shell_invocations(script, depth + 1, inner)
@@ -6447,28 +6448,21 @@ def _su_login(args: List[str]) -> bool:
     return False
 
 
-def _su_home(name: str, args: List[str]) -> str:
-    """The home of the user su/runuser starts a login shell as: root's unless a plain user
-    word or ``-u USER`` names another; unreadable when Warden cannot place it."""
-    user = "root"
-    words = list(args)
-    valued = ("-c", "--command", "-s", "--shell", "-g", "--group", "-G", "--supp-group", "-w",
-              "--whitelist-environment", "-u", "--user", "--session-command")  # fmt: skip
-    i = 0
-    while i < len(words):
-        word = words[i]
-        if word == "--":
-            break
-        if word in ("-u", "--user") and i + 1 < len(words):
-            user = words[i + 1]
-        if word in valued:
-            i += 2
+def _su_homes(args: List[str]) -> List[str]:
+    """The homes whose start-up files su/runuser's login shell may read: root's (the default
+    user) and that of every word before ``--`` that names a user of the machine (Warden does
+    not place which word is the user among values and bundles, ``-lc TEXT``: each is read)."""
+    import pwd
+
+    homes = []
+    for word in ["root"] + args[: args.index("--") if "--" in args else len(args)]:
+        if word.startswith("-"):
             continue
-        if not word.startswith("-"):
-            user = word
-            break
-        i += 1
-    return _user_home(user, name)
+        try:
+            homes.append(pwd.getpwnam(word).pw_dir)
+        except (KeyError, ValueError):
+            continue
+    return list(dict.fromkeys(homes))
 
 
 def _user_home(user: str, what: str) -> str:
