@@ -79,3 +79,20 @@ def test_uv_run_in_an_ordinary_project_runs(kernel, line):
     assert result["refused"] is None, result
     if "train.py" in line:
         assert (kernel.work / "ran.txt").read_text().endswith(".venv"), result
+
+
+def test_uv_run_in_a_venv_made_since_start_runs(kernel):
+    """The project's .venv made by the cell (every file in it new): its python links to the
+    kernel's Python under its own name, passed over; the command runs, nothing refused."""
+    installed("tar")
+    (kernel.work / "pyproject.toml").write_text(PROJECT)
+    (kernel.work / "train.py").write_text("import sys\nopen('ran.txt', 'w').write(sys.prefix)\n")
+    kernel.reset()
+    cell = (
+        "import subprocess, sys\n"
+        f"subprocess.run([{real_uv()!r}, 'venv', '-q', '--python', sys.executable, '.venv'])\n"
+        + system_cell("uv run --no-sync --offline python train.py").replace("import os\n", "")
+    )
+    result = kernel.cell("import os\n" + cell, launched=True)
+    assert result["refused"] is None, result
+    assert (kernel.work / "ran.txt").read_text().endswith(".venv"), result

@@ -3085,9 +3085,11 @@ def _simple(
         start = _shell_start(argv)
         # `bash script.sh` too; `sh -i` reads $ENV
         _refuse_shell_code(name, env, start.on("i"))
-        if login_path.reads_startup_files(name, argv[0], argv[1:], start.on("l") or start.on("i")):
+        startup = login_path.startup_kind(name, argv[0], argv[1:], start.on("l"), start.on("i"))
+        if startup:
             # its profile and rc files set PATH before its commands run (red team 86 F6)
-            env = _startup_files_env(f"{name} (a login or interactive shell)", env)
+            what = f"{name} (a login shell)" if startup == "login" else f"{name} (-i, or zsh)"
+            env = _startup_files_env(what, env, path_kept=startup == "rc")
         if start.command:
             state = None
             if start.on("k", "keyword"):
@@ -6240,7 +6242,8 @@ def _unwrap(
     _refuse_moved(moved, f"{name} --chdir", args[i:])
     if login:
         home = _user_home(given_user or login, f"{name} -i")
-        env.update(_startup_files_env(f"{name} -i (a login shell)", env, home))
+        # sudo resets the environment (env_reset, secure_path): not the start's PATH
+        env.update(_startup_files_env(f"{name} -i (a login shell)", env, [home], env_kept=False))
     if default_lookup and args[i : i + 1] == ["command"]:
         # bash and dash hand the default path on to a `command` it runs (`command -p command
         # X` finds X there too); other builtins look up on PATH (`command -p exec X`)
@@ -6251,7 +6254,7 @@ def _unwrap(
         _refuse_renamed_python(args[i], renamed, env)
         if renamed.startswith("-") and program_name(args[i]) in SHELLS:
             # `exec -a -bash bash -c ...`: an argv[0] starting with `-` is a login shell
-            env.update(_startup_files_env(f"{args[i]} as {renamed} (a login shell)", env))
+            env.update(_startup_files_env(f"{args[i]} as {renamed} (a login shell)", env, None))
     if emptied:
         if i < len(args) and os.sep not in args[i]:
             found = _which(args[i], env.get("PATH"))
@@ -6429,9 +6432,9 @@ def _shell_string_runner(name: str, args: List[str], env: Dict[str, str], depth:
     found = []
     inner = {**env, "PYTHONPATH": ""}
     if _su_login(args):
-        # `su -`, `runuser -l`: the user's login shell, its profile's PATH (red team 86 F6)
-        for home in _su_homes(args):
-            inner = _startup_files_env(f"{name}'s login shell", inner, home)
+        # `su -`, `runuser -l`: the user's login shell, its profile's PATH (red team 86 F6),
+        # in an environment made afresh (not the start's PATH)
+        inner = _startup_files_env(f"{name}'s login shell", inner, _su_homes(args), env_kept=False)
     for script in scripts:
         # `su -`, `runuser -l` start the shell with a fresh environment: the guard's gone
         found += shell_invocations(script, depth + 1, inner)
@@ -6480,18 +6483,34 @@ def _user_home(user: str, what: str) -> str:
         ) from None
 
 
-def _startup_files_env(what: str, env: Dict[str, str], home: Optional[str] = None) -> dict:
+def _startup_files_env(
+    what: str,
+    env: Dict[str, str],
+    homes: Optional[List[str]] = None,
+    env_kept: bool = True,
+    path_kept: bool = False,
+) -> dict:
     """``env`` with the PATH a shell that reads start-up files gives its commands
-    (``login_path.search``: the home's bin folders in front, the system's after), so what they
-    run by name is read from there (red team 86 F6: ``bash -lc 'tar ...'`` ran a new
-    ``~/.local/bin/gzip``). Unreadable where Warden cannot tell that PATH: a home it cannot
-    place, a start-up file written since the kernel started, a writer on the line that may
-    write one."""
+    (``login_path.search``: the homes' bin folders in front, the start's PATH when its files
+    only add to it (``path_kept``: ``-i``, zsh), the system's after), so what they run by name
+    is read from there (red team 86 F6: ``bash -lc 'tar ...'`` ran a new
+    ``~/.local/bin/gzip``). ``homes``: the start's HOME when None; ``env_kept``: False for a
+    login that makes the environment afresh (``su -``, ``sudo -i``: no ZDOTDIR). Unreadable
+    where Warden cannot tell that PATH: a home it cannot place, a start-up file written since
+    the kernel started, a writer on the line that may write one."""
     merged = {**_inherited_environ(), **env}
-    if home is None:
+    if homes is None:
         # bash reads ~/.profile from the passwd home when HOME is unset (`env -i bash -l`)
-        home = merged.get("HOME") or _user_home(f"#{os.geteuid()}", what)
-    zdotdir = merged.get("ZDOTDIR") or ""
+        homes = [merged.get("HOME") or _user_home(f"#{os.geteuid()}", what)]
+    zdotdir = (merged.get("ZDOTDIR") or "") if env_kept else ""
+    for home in homes:
+        _refuse_startup_files(what, home, zdotdir)
+    given = merged.get("PATH", os.defpath) if path_kept else ""
+    return {**env, "PATH": login_path.search(homes, given)}
+
+
+def _refuse_startup_files(what: str, home: str, zdotdir: str) -> None:
+    """``_startup_files_env``'s refusals for one home (and ZDOTDIR)."""
     for folder in (home, zdotdir):
         if folder and (not folder.startswith("/") or os.pathsep in folder):
             raise Unreadable(
@@ -6513,7 +6532,6 @@ def _startup_files_env(what: str, env: Dict[str, str], home: Optional[str] = Non
             f"{what} reads its start-up files from {home}, where an earlier command on the "
             f"line may write: {exc}"
         ) from None
-    return {**env, "PATH": login_path.search(home, merged.get("PATH", os.defpath))}
 
 
 def _without_shell_option(args: List[str]) -> List[str]:

@@ -43,32 +43,34 @@ SYSTEM_FILES = (
 PROFILE_D = "/etc/profile.d"
 
 
-def reads_startup_files(shell: str, argv0: str, words: list, login_or_interactive: bool) -> bool:
-    """Whether the shell ``shell`` (its name), started as ``argv0`` with ``words``, reads
-    start-up files before its commands: ``login_or_interactive`` (its ``-l`` or ``-i`` on),
-    bash's ``--login`` (also ``-login``, among its long options before any short one), an
-    argv[0] starting with ``-`` (the login convention: ``exec -l``), and zsh always."""
-    if shell in ALWAYS or login_or_interactive:
-        return True
-    if os.path.basename(argv0).startswith("-"):
-        return True
+def startup_kind(shell: str, argv0: str, words: list, login: bool, interactive: bool) -> str:
+    """Which start-up files the shell ``shell`` (its name), started as ``argv0`` with
+    ``words``, reads before its commands: "login" (its ``-l`` on, bash's ``--login``, also
+    ``-login``, among its long options before any short one; an argv[0] starting with ``-``,
+    the login convention: ``exec -l``) whose profile sets PATH anew (Debian's /etc/profile);
+    "rc" (``-i``, and every zsh: .zshenv) whose files add to the PATH it was given; ''
+    none."""
+    if login or os.path.basename(argv0).startswith("-"):
+        return "login"
     from .shell_options import BASH_LONG, BASH_LONG_VALUED  # loaded with commands already
 
     i = 0
     while i < len(words) and words[i].startswith("-"):
         name = words[i].lstrip("-")
         if name == "login":
-            return True
+            return "login"
         if name not in BASH_LONG and name not in BASH_LONG_VALUED:
             break  # the short options begin: long ones come first
         i += 2 if name in BASH_LONG_VALUED else 1
-    return False
+    return "rc" if interactive or shell in ALWAYS else ""
 
 
-def search(home: str, given: str) -> str:
-    """The PATH a shell reading start-up files is read with: the home's folders, then the
-    start's PATH ``given``, then the system's /etc/profile sets (each once)."""
-    folders = [os.path.join(home, f) for f in HOME_FOLDERS]
+def search(homes: list, given: str) -> str:
+    """The PATH a shell reading start-up files is read with: the homes' folders, then the
+    start's PATH ``given`` ('' for a login shell, whose profile sets PATH anew: its folders
+    were read at the start that runs the shell), then the system's /etc/profile sets (each
+    once)."""
+    folders = [os.path.join(home, f) for home in homes for f in HOME_FOLDERS]
     folders += given.split(os.pathsep) if given else []  # unset: not the current folder
     return os.pathsep.join(dict.fromkeys(folders + list(SYSTEM_FOLDERS)))
 
