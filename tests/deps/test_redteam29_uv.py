@@ -78,6 +78,11 @@ VECTORS = {
 def test_a_python_uv_finds_on_its_own_is_read(kernel, name):
     """Installed without Warden; refused with it, naming the file uv would run."""
     refused = kernel.proves(VECTORS[name])
+    if name.startswith("uv run"):
+        # uv run's command is read with the environment's scripts folder first on its PATH
+        # (red team 86 F8): the same planted Python is met there first, as a new program
+        assert ".venv/bin on the PATH it is given holds python" in refused, refused
+        return
     assert "uv looks for a Python on its own and runs" in refused, refused
     assert "not a Python the machine had before the kernel started" in refused, refused
 

@@ -51,6 +51,7 @@ from . import (
     line_flow,
     line_writers,
     link_walk,
+    login_path,
     machine_folders,
     own_redirect,
     reader_program,
@@ -3101,6 +3102,11 @@ def _simple(
         start = _shell_start(argv)
         # `bash script.sh` too; `sh -i` reads $ENV
         _refuse_shell_code(name, env, start.on("i"))
+        startup = login_path.startup_kind(name, argv[0], argv[1:], start.on("l"), start.on("i"))
+        if startup:
+            # its profile and rc files set PATH before its commands run (red team 86 F6)
+            what = f"{name} (a login shell)" if startup == "login" else f"{name} (-i, or zsh)"
+            env = _startup_files_env(what, env, path_kept=startup == "rc")
         if start.command:
             state = None
             if start.on("k", "keyword"):
@@ -3281,8 +3287,8 @@ def _path_file_starts(
             "by the kernel's user: Warden cannot find a program written there, which the "
             "programs it runs may run by name; make it readable (chmod u+r) or take it off PATH"
         )
-    for path, kind in [(p, "") for p in found] + _older_files(older, env):
-        if path in reading or (not kind and path_programs.renamed_as_itself(path)):
+    for path, kind in _new_files(found, env) + _older_files(older, env):
+        if path in reading:
             continue  # a file read again inside its own reading adds nothing, and would loop
         if depth >= MAX_NESTING:
             raise Unreadable("the programs on its PATH are nested too deeply")
@@ -3313,10 +3319,7 @@ def _older_files(older: list, env: Dict[str, str]) -> List[Tuple[str, str]]:
     and an interpreter's alone ("script") when the start sets a variable an interpreter
     reads; each read by ``_older_or_side_start``."""
     found: List[Tuple[str, str]] = []
-    started = {**dict(_START_ENV.get()), **env}
-    interpreter = any(interpreters.code_variable(k) for k in started) or any(
-        _start_variable(k) and k != "PATH" for k in env
-    )  # ``_refuse_machine_script``'s own test
+    interpreter = _sets_interpreter_variable(env)
     for listed in older:
         for _words, files in listed.pythons.items():
             if not python_script_keeps_guard(files[0][0], env):
@@ -3325,6 +3328,40 @@ def _older_files(older: list, env: Dict[str, str]) -> List[Tuple[str, str]]:
         if interpreter:
             found.extend((path, "script") for path, _ in listed.scripts)
     return found
+
+
+def _sets_interpreter_variable(env: Dict[str, str]) -> bool:
+    """Whether the start sets a variable an interpreter reads as it starts
+    (``_refuse_machine_script``'s own test)."""
+    started = {**dict(_START_ENV.get()), **env}
+    return any(interpreters.code_variable(k) for k in started) or any(
+        _start_variable(k) and k != "PATH" for k in env
+    )
+
+
+def _new_files(found: List[str], env: Dict[str, str]) -> List[Tuple[str, str]]:
+    """(path, kind) of the program files of a PATH's folders written since the kernel started
+    (``path_programs.new_programs``) a reading reads: each as a new program (kind ''), but a
+    new link to an older file under that file's own name (``path_programs.
+    renamed_as_itself``) as that file is read where it lies: not at all when it is the
+    machine's or native, else by its ``#!`` line as ``_older_files`` reads one (red team 86
+    F5: ``bin/gzip -> ../lib/gzip``, the user's older installer script, ran unread)."""
+    from . import path_programs
+
+    files: List[Tuple[str, str]] = []
+    interpreter = None
+    for path in found:
+        kind = path_programs.renamed_as_itself(path)
+        if kind is None or kind == "full":
+            files.append((path, ""))
+        elif kind == "python" and not python_script_keeps_guard(path, env):
+            files.append((path, ""))
+        elif kind == "script":
+            if interpreter is None:
+                interpreter = _sets_interpreter_variable(env)
+            if interpreter:
+                files.append((path, "script"))
+    return files
 
 
 def _older_or_side_start(path: str, kind: str, env, depth: int, via: str) -> None:
@@ -3926,8 +3963,7 @@ def _refuse_path_written(env: Dict[str, str]) -> None:
     line's shell starts, before the writer runs, so the file is not read: unreadable, naming
     the folder. A writer Warden cannot place refuses when PATH holds a folder that is not the
     system's and that the kernel's user may write (a venv's bin, a folder the cell made)."""
-    written = _PATH_WRITES.get()
-    if not written:
+    if not _PATH_WRITES.get():
         return
     search = env.get("PATH") or startup_modules_value("PATH") or os.defpath
     base = current_folder()
@@ -3939,6 +3975,13 @@ def _refuse_path_written(env: Dict[str, str]) -> None:
                 continue  # `_refuse_path_programs` refuses a relative folder where none is told
             folder = os.path.join(os.getcwd(), base, folder)
         folders.append(folder)  # as written: `_SearchFolders` resolves it as the kernel does
+    _refuse_folders_written(folders)
+
+
+def _refuse_folders_written(folders: List[str]) -> None:
+    """``_refuse_path_written`` for a list of program folders (absolute, as written), each one
+    folder whatever its name holds (a ``:`` is no separator here: red team 86 F3)."""
+    written = _PATH_WRITES.get()
     search_folders = _SearchFolders(folders)
     for writer, place in written:
         if isinstance(writer, GuardedWriter):
@@ -4262,17 +4305,41 @@ def _inherited_environ() -> Dict[str, str]:
 
 
 def _uv_run_env(args: List[str], env: Dict[str, str]) -> Dict[str, str]:
-    """The environment of the command ``uv run -p FILE CMD`` runs (red team 32 R32-12): uv puts
-    the named Python's folder first on PATH, so CMD's ``python`` is that Python, not the
-    kernel's PATH's; ``env`` unchanged where no file is named."""
-    from . import uv_inputs
+    """The environment of the command ``uv run CMD`` runs: uv puts the scripts folder of the
+    environment it chooses first on PATH (red team 86 F8: the project's ``.venv/bin``, a
+    ``--no-project`` run's nearest venv; ``uv_run_path``), and a named Python's folder
+    (``uv run -p FILE``: red team 32 R32-12), so CMD's ``python``, and what CMD runs by name,
+    is found there, not on the kernel's PATH."""
+    from . import uv_inputs, uv_run_path
 
+    base = current_folder()
+    if base is None:
+        raise Unreadable(
+            "uv run runs its command with its environment's scripts folder first on PATH, "
+            "found from the folder it starts in, which an earlier `cd` Warden cannot follow "
+            "left unknown: cd to a folder written out"
+        )
+    cwd = os.path.join(os.getcwd(), base)
     merged = {**_inherited_environ(), **env}
-    named = uv_inputs.named_interpreters(args, merged, _start_folder_or_cwd())
-    if not named:
+    named = uv_inputs.named_interpreters(args, merged, cwd)
+    folders = [os.path.dirname(named[0])] if named else []
+    options, _words = uv_inputs._command_line(args)
+    folders += uv_run_path.scripts_folders(options, merged, cwd)
+    if not folders:
         return env
-    search = merged.get("PATH", os.defpath)
-    return {**env, "PATH": os.pathsep.join([os.path.dirname(named[0]), search])}
+    return {**env, "PATH": _path_in_front(folders, merged, "uv run")}
+
+
+def _path_in_front(folders: List[str], env: Dict[str, str], what: str) -> str:
+    """``env``'s PATH with ``folders`` in front, each once; a folder whose name holds a ``:``
+    would read as two (red team 86 F3's class): unreadable."""
+    for folder in folders:
+        if os.pathsep in folder:
+            raise Unreadable(
+                f"{what} runs its command with {folder[:80]} on PATH, whose name holds a "
+                f"{os.pathsep!r}, which Warden cannot read as one PATH folder: rename it"
+            )
+    return os.pathsep.join([*dict.fromkeys(folders), env.get("PATH", os.defpath)])
 
 
 def _refuse_child_writes(places: list, env: Dict[str, str]) -> None:
@@ -5698,7 +5765,9 @@ def _refuse_written_place(what: str, word: str, exact: bool = False) -> None:
             )
         return
     try:
-        _refuse_path_written({"PATH": place})
+        # the place as ONE folder: a ``:`` in it (``gcc -B t:c/``) is part of its name, not a
+        # PATH's separator (red team 86 F3)
+        _refuse_folders_written([os.path.join(os.getcwd(), place)])
     except Unreadable as exc:
         # the rule reads the place as a PATH's folder: its reason names it so
         raise Unreadable(
@@ -5729,9 +5798,11 @@ def _folder_file_starts(program: str, word: str, folder: str, env: Dict[str, str
 
     reading = _PATH_FILES.get()
     older: list = []
-    found = path_programs.new_programs(folder.replace(os.pathsep, ""), None, None, older)
-    for path, kind in [(p, "") for p in found] + _older_files(older, env):
-        if path in reading or (not kind and path_programs.renamed_as_itself(path)):
+    # the folder itself, a ``:`` in its name kept (red team 86 F3: ``gcc -B t:c/`` runs
+    # t:c/as; read as a PATH string it named the folders t and c/, or tc with it removed)
+    found = path_programs.folder_programs(folder, older)
+    for path, kind in _new_files(found, env) + _older_files(older, env):
+        if path in reading:
             continue  # a file read again inside its own reading adds nothing, and would loop
         if len(reading) >= MAX_NESTING:
             raise Unreadable(f"{program}: the program folders it is given nest too deeply")
@@ -6103,6 +6174,7 @@ def _unwrap(
     flags, valued = _WRAPPER_OPTIONS[name]
     i, moved, emptied, default_lookup = 0, False, False, False
     renamed = None  # `exec -a NAME`: the argv[0] the program gets (R54b-4)
+    login, given_user = "", ""  # `sudo -i [-u USER]`: a login shell's PATH (red team 86 F6)
     if name in ("sudo", "doas"):
         # they start the command with a reset environment: the guard's PYTHONPATH entry is
         # not kept (sudoers' env_reset; doas keeps only a few variables)
@@ -6162,6 +6234,11 @@ def _unwrap(
         # `command -p` looks the program up on the shell's default path, for that lookup
         # alone: the program keeps the shell's environment, PATH too (red team 50b R50b-2)
         default_lookup = default_lookup or (name == "command" and option == "-p")
+        if name == "sudo" and option in ("-i", "--login"):
+            login = login or "root"  # the target user's login shell runs the command
+        if name == "sudo" and (option in ("-u", "--user") or short_value == "-u"):
+            user = value if eq else word[2:] if short_value and len(word) > 2 else None
+            given_user = user if user is not None else args[i + 1] if i + 1 < len(args) else ""
         if name == "env" and (option in ("-u", "--unset") or short_value == "-u"):
             unset = value if eq else word[2:] if short_value and len(word) > 2 else None
             if unset is None and i + 1 < len(args):
@@ -6208,6 +6285,10 @@ def _unwrap(
         env[key] = value
         i += 1
     _refuse_moved(moved, f"{name} --chdir", args[i:])
+    if login:
+        home = _user_home(given_user or login, f"{name} -i")
+        # sudo resets the environment (env_reset, secure_path): not the start's PATH
+        env.update(_startup_files_env(f"{name} -i (a login shell)", env, [home], env_kept=False))
     if default_lookup and args[i : i + 1] == ["command"]:
         # bash and dash hand the default path on to a `command` it runs (`command -p command
         # X` finds X there too); other builtins look up on PATH (`command -p exec X`)
@@ -6216,6 +6297,9 @@ def _unwrap(
         args = args[:i] + [_default_path_program(args[i])] + args[i + 1 :]
     if renamed is not None and i < len(args):
         _refuse_renamed_python(args[i], renamed, env)
+        if renamed.startswith("-") and program_name(args[i]) in SHELLS:
+            # `exec -a -bash bash -c ...`: an argv[0] starting with `-` is a login shell
+            env.update(_startup_files_env(f"{args[i]} as {renamed} (a login shell)", env, None))
     if emptied:
         if i < len(args) and os.sep not in args[i]:
             found = _which(args[i], env.get("PATH"))
@@ -6391,10 +6475,108 @@ def _shell_string_runner(name: str, args: List[str], env: Dict[str, str], depth:
     rest = _without_shell_option(rest)  # decided above: a standard shell
     _refuse_unread(name, rest, env)  # `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
     found = []
+    inner = {**env, "PYTHONPATH": ""}
+    if _su_login(args):
+        # `su -`, `runuser -l`: the user's login shell, its profile's PATH (red team 86 F6),
+        # in an environment made afresh (not the start's PATH)
+        inner = _startup_files_env(f"{name}'s login shell", inner, _su_homes(args), env_kept=False)
     for script in scripts:
         # `su -`, `runuser -l` start the shell with a fresh environment: the guard's gone
-        found += shell_invocations(script, depth + 1, {**env, "PYTHONPATH": ""})
+        found += shell_invocations(script, depth + 1, inner)
     return found
+
+
+def _su_login(args: List[str]) -> bool:
+    """Whether su/runuser starts a login shell (``-``, ``-l``, ``--login``, before ``--``)."""
+    for word in args:
+        if word == "--":
+            return False
+        if word in ("-", "--login") or (word[:1] == "-" and word[1:2] != "-" and "l" in word):
+            return True
+    return False
+
+
+def _su_homes(args: List[str]) -> List[str]:
+    """The homes whose start-up files su/runuser's login shell may read: root's (the default
+    user) and that of every word before ``--`` that names a user of the machine (Warden does
+    not place which word is the user among values and bundles, ``-lc TEXT``: each is read)."""
+    import pwd
+
+    homes = []
+    for word in ["root"] + args[: args.index("--") if "--" in args else len(args)]:
+        if word.startswith("-"):
+            continue
+        try:
+            homes.append(pwd.getpwnam(word).pw_dir)
+        except (KeyError, ValueError):
+            continue
+    return list(dict.fromkeys(homes))
+
+
+def _user_home(user: str, what: str) -> str:
+    """``user``'s home (a name, or ``#UID``), whose start-up files a login shell reads."""
+    import pwd
+
+    try:
+        if user.startswith("#") and user[1:].isdigit():
+            return pwd.getpwuid(int(user[1:])).pw_dir
+        return pwd.getpwnam(user).pw_dir
+    except (KeyError, ValueError, OverflowError):
+        raise Unreadable(
+            f"{what} starts a login shell as {user[:40]}, whose home (and the start-up files "
+            "that set its PATH) Warden cannot place"
+        ) from None
+
+
+def _startup_files_env(
+    what: str,
+    env: Dict[str, str],
+    homes: Optional[List[str]] = None,
+    env_kept: bool = True,
+    path_kept: bool = False,
+) -> dict:
+    """``env`` with the PATH a shell that reads start-up files gives its commands
+    (``login_path.search``: the homes' bin folders in front, the start's PATH when its files
+    only add to it (``path_kept``: ``-i``, zsh), the system's after), so what they run by name
+    is read from there (red team 86 F6: ``bash -lc 'tar ...'`` ran a new
+    ``~/.local/bin/gzip``). ``homes``: the start's HOME when None; ``env_kept``: False for a
+    login that makes the environment afresh (``su -``, ``sudo -i``: no ZDOTDIR). Unreadable
+    where Warden cannot tell that PATH: a home it cannot place, a start-up file written since
+    the kernel started, a writer on the line that may write one."""
+    merged = {**_inherited_environ(), **env}
+    if homes is None:
+        # bash reads ~/.profile from the passwd home when HOME is unset (`env -i bash -l`)
+        homes = [merged.get("HOME") or _user_home(f"#{os.geteuid()}", what)]
+    zdotdir = (merged.get("ZDOTDIR") or "") if env_kept else ""
+    for home in homes:
+        _refuse_startup_files(what, home, zdotdir)
+    given = merged.get("PATH", os.defpath) if path_kept else ""
+    return {**env, "PATH": login_path.search(homes, given)}
+
+
+def _refuse_startup_files(what: str, home: str, zdotdir: str) -> None:
+    """``_startup_files_env``'s refusals for one home (and ZDOTDIR)."""
+    for folder in (home, zdotdir):
+        if folder and (not folder.startswith("/") or os.pathsep in folder):
+            raise Unreadable(
+                f"{what} reads its start-up files from {folder[:80]}, which Warden cannot "
+                "place as a folder (relative, or holding a ':'), and they set the PATH its "
+                "commands run programs from: run them with a plain shell (bash -c)"
+            )
+    changed = login_path.changed_file(home, zdotdir)
+    if changed:
+        raise Unreadable(
+            f"{what} reads {changed}, a start-up file written since the kernel started, which "
+            "may set the PATH its commands run programs from (or run anything), and Warden "
+            "does not read it: run them with a plain shell (bash -c)"
+        )
+    try:
+        _refuse_folders_written([home] + ([zdotdir] if zdotdir else []))
+    except Unreadable as exc:
+        raise Unreadable(
+            f"{what} reads its start-up files from {home}, where an earlier command on the "
+            f"line may write: {exc}"
+        ) from None
 
 
 def _without_shell_option(args: List[str]) -> List[str]:

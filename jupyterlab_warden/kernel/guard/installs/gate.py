@@ -863,11 +863,27 @@ class InstallGate:
         known = self._readings.get(key)
         if known is not None:
             return known, False
-        known = [] if renamed_as_itself(path) else self._read_program(path, env, setting[0])
+        known = self._new_program_reading(path, env, setting[0])
         if len(self._readings) >= 4096:
             self._readings.clear()
         self._readings[key] = known
         return known, True
+
+    def _new_program_reading(self, path: str, env, cwd: str) -> list:
+        """A new program file read as a start; a new link to an older file under that file's
+        own name (``renamed_as_itself``) as that file is read on PATH (``_older_programs``):
+        not at all when it is the machine's or native, else by its ``#!`` line (red team 86
+        F5: ``bin/gzip -> ../lib/gzip``, the user's older installer script, ran unread)."""
+        kind = renamed_as_itself(path)
+        if kind == "":
+            return []
+        if kind == "python" and self._python_line_keeps_guard(path, env, cwd):
+            return []
+        if kind == "script":
+            if not self._sets_interpreter_variable(env):
+                return []
+            return self._read_program(path, env, cwd, "script")
+        return self._read_program(path, env, cwd)
 
     def _read_program(self, path: str, env, cwd: str, older: str = "") -> list:
         """The requests of ``path`` read as a start, each decided at every start that may run

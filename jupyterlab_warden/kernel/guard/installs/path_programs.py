@@ -897,15 +897,42 @@ def _kernel_started() -> float:
     return _started
 
 
-def renamed_as_itself(path: str) -> bool:
-    """A link written since start to a program file that was not (a venv's ``python3`` to
-    ``python3.11``, ``pip3`` to ``pip``): a program found by the link's name is the program
-    found by its target's name, a version apart, already on the machine. A link that gives an
-    old program ANOTHER name (``gzip`` to perl) is read as that name's start."""
+def renamed_as_itself(path: str):
+    """How a link written since start to a program file that was not, under the file's own
+    name (a venv's ``python3`` to ``python3.11``, ``pip3`` to ``pip``), is read: None when it is
+    no such link (a link that gives an old program ANOTHER name, ``gzip`` to perl, is read as
+    that name's start); '' when it is not read (the machine's program a version apart: root's,
+    in the machine's folders, ``_machine_folder``; or a native program, read by its name as an
+    older one is); else its file's ``#!`` kind (``python``, ``script``, ``full``), read as that
+    file is when it sits on PATH itself (``Older``, age81). An older file of the USER's under
+    a new link of its own name (``bin/gzip -> ../lib/gzip``, lib off PATH, its ``#!`` line an
+    installer's) runs as it would from lib (red team 86 F5)."""
     from .startup_modules import changed_since_start
 
     real = os.path.realpath(path)
     if not os.path.islink(path) or changed_since_start(real):
-        return False
+        return None
     strip = "0123456789.-"
-    return os.path.basename(path).rstrip(strip) == os.path.basename(real).rstrip(strip)
+    if os.path.basename(path).rstrip(strip) != os.path.basename(real).rstrip(strip):
+        return None
+    try:
+        info = os.stat(real)
+    except (OSError, ValueError):
+        return None
+    if info.st_uid == 0 and stat.S_ISREG(info.st_mode):
+        # asked afresh (``_PLACES`` is one listing's): a reading is kept per file state
+        if _machine_folder(real.rsplit("/", 1)[0] or "/", _kernel_started() - 1):
+            return ""
+    kind = _line_kind(real)[0]
+    return "" if kind == "native" else kind
+
+
+def folder_programs(folder: str, older=None) -> list:
+    """``new_programs`` for ONE folder a program is given (``gcc -B DIR``, ``COMPILER_PATH``'s
+    parts), whatever its name holds: a ``:`` is part of it (``gcc -B t:c/`` runs t:c/as; red
+    team 86 F3), never a PATH's separator. The folder is handed over as the start's folder of
+    the PATH ``.``, which no ``:`` splits; the files found are named from the folder itself."""
+    here = os.path.join(folder, os.curdir)
+    found = new_programs(os.curdir, folder, None, older)
+    cut = len(here) + 1
+    return [os.path.join(folder, p[cut:]) if p.startswith(here + "/") else p for p in found]
