@@ -88,6 +88,9 @@ def test_a_cd_warden_does_not_follow_leaves_the_writer_unplaced(work, line):
         # F2: text run in the shell itself moves it
         "cd sub; eval cd {w}/other; cp x.py socks.py; PYTHONPATH={w}/other pip list",
         "cd sub; . ./go; cp x.py socks.py; PYTHONPATH={w}/other pip list",
+        # eval of a function the line defines runs its body's cd in the shell itself
+        "f() {{ cd {w}/other; }}; cd sub; eval f; cp x.py socks.py; PYTHONPATH={w}/other pip list",
+        "function f {{ cd ..; }}; cd sub; eval f; cp x.py socks.py; PYTHONPATH={w} pip list",
         # F3: CDPATH set by `read` under a quoted name
         "read CD''PATH < cdp; cd x; cp x.py socks.py; PYTHONPATH={w}/other/x pip list",
         "read -r CD\\PATH < cdp && cd x && cp x.py socks.py && PYTHONPATH={w}/other/x pip list",

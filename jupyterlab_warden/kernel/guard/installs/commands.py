@@ -1005,7 +1005,9 @@ def _shell_invocations(
             kept.append([not why for why in lost])
             # a folder Warden cannot tell: the files are the guard's the pip inherits to read
             after_writer.append(bool(line.changed) or folder is None)
-        program = line.update(command, places[k], commands[k - 1][2] if k else "", _after)
+        program = line.update(
+            command, places[k], commands[k - 1][2] if k else "", _after, functions
+        )
         if called is not None:
             # a function the line defines runs its body, not the builtin it may be named
             # after (`cd() { :; }; cd d && ./x`): where it leaves the shell is not told
@@ -1707,11 +1709,12 @@ _HOME_ASSIGNED = re.compile(r"(?<![$\w{])HOME\b|\$\{HOME[:=]")
 _EVAL_MOVES = re.compile(r"(?:^|[\s;&|(){}!])(?:cd|pushd|popd)(?:$|[\s;&|()])|[$`\\'\"]")
 
 
-def _eval_may_cd(args: List[str]) -> bool:
+def _eval_may_cd(args: List[str], functions: frozenset) -> bool:
     """Whether `eval ARGS` may change the shell's folder: its text names cd, pushd or popd, or
-    holds an expansion or quoting Warden does not read as words here, or an alias of the line
-    may stand for one (`eval "echo 2 > out.txt"` does not: its folder stays told)."""
-    return bool(_EVAL_MOVES.search(" ".join(args))) or bool(_LINE_ALIASES.get())
+    holds an expansion or quoting Warden does not read as words here, or an alias or a
+    function of the line may stand for one (`f(){ cd sub; }; eval f`: the body runs in the
+    shell itself; `eval "echo 2 > out.txt"` does not move: its folder stays told)."""
+    return bool(_EVAL_MOVES.search(" ".join(args))) or bool(_LINE_ALIASES.get()) or bool(functions)
 
 
 def _physical(args: List[str]) -> bool:
@@ -1949,11 +1952,16 @@ class _LineState:
         return tuple(makers)
 
     def update(
-        self, command: List[str], place: Optional[line_flow.Place] = None, before="", after=""
+        self,
+        command: List[str],
+        place: Optional[line_flow.Place] = None,
+        before="",
+        after="",
+        functions: frozenset = frozenset(),
     ) -> str:
         """Applies the command's effect on the line (``place``: where it stands in the line's
-        control flow; ``before``/``after``: the operators around it); returns its program name
-        ('' for a bare assignment)."""
+        control flow; ``before``/``after``: the operators around it; ``functions``: the names
+        the line defines as functions); returns its program name ('' for a bare assignment)."""
         i = 0
         while i < len(command) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", command[i]):
             i += 1
@@ -1991,7 +1999,7 @@ class _LineState:
         names = [a.split("=", 1)[0] for a in args]
         if name in _STATE_BUILTINS | {"unset"} and any(_EXPANSION.search(n) for n in names):
             self.unresolved = self.unresolved or f"{name} of a name Warden cannot read"
-        if name in ("source", ".") or (name == "eval" and _eval_may_cd(args)):
+        if name in ("source", ".") or (name == "eval" and _eval_may_cd(args, functions)):
             # text run in the shell itself may cd (`eval cd`, a sourced file's `cd`): where the
             # line is after it is not told (red team 83 F2)
             self.lose_folder()
@@ -5696,7 +5704,7 @@ def _environment_folder(
                 return os.path.join(base, part) if base else part
         return None
     try:
-        return _named_folder(part, strict=True)
+        return _named_folder(part, strict=not launched)
     except (OSError, ValueError):
         return None
 
