@@ -217,6 +217,22 @@ def self_writing_module(kernel: "Kernel") -> None:
     (kernel.work / "mod.py").write_text("X = 1\n")
 
 
+def home_program_cell(folder: str, payload: str) -> str:
+    """Cell text writing ``payload`` as an executable ``~/FOLDER/gzip`` (a program new since
+    the kernel started in a folder of the home a shell may put on PATH), with ``os`` and
+    ``subprocess`` imported for what the cell runs next. Its braces are doubled: the text is
+    formatted again as the kernel's cell (``Kernel.cell``)."""
+    text = (
+        "import os, subprocess\n"
+        "home = os.path.expanduser('~')\n"
+        f"os.makedirs(home + '/{folder}', exist_ok=True)\n"
+        f"with open(home + '/{folder}/gzip', 'w') as fh:\n"
+        f"    fh.write({payload!r})\n"
+        f"os.chmod(home + '/{folder}/gzip', 0o755)\n"
+    )
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 def _made(code: Union[str, Callable[[], str]]) -> str:
     return code() if callable(code) else code
 

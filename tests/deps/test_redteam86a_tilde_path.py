@@ -12,21 +12,13 @@ the two ways find differently (``commands._which``).)"""
 import os
 
 import pytest
-from launched import Kernel
+from launched import Kernel, home_program_cell
 from test_redteam82_path_link_target import _payload
-
-WRITE = """import os, subprocess
-home = os.path.expanduser('~')
-os.makedirs(home + '/bin', exist_ok=True)
-with open(home + '/bin/gzip', 'w') as fh:
-    fh.write({payload!r})
-os.chmod(home + '/bin/gzip', 0o755)
-"""
 
 
 def _cell(kernel: Kernel, how: str) -> str:
     (kernel.work / "a.txt").write_text("a\n")
-    cell = WRITE.format(payload=_payload(kernel))
+    cell = home_program_cell("bin", _payload(kernel))
     if how == "inherited":
         # the kernel's own PATH (the gate's reading), bash runs the name
         cell += "os.environ['PATH'] = '~/bin:' + os.environ['PATH']\n"

@@ -15,19 +15,11 @@ import os
 import shutil
 
 import pytest
-from launched import Kernel, installed
+from launched import Kernel, home_program_cell, installed
 from real_uv import real_uv
 from test_age81_old_path_programs import _older_than_a_start
 from test_redteam82_path_link_target import _payload
 
-WRITE = """import os, subprocess
-home = os.path.expanduser('~')
-os.makedirs(home + '/{folder}', exist_ok=True)
-with open(home + '/{folder}/gzip', 'w') as fh:
-    fh.write({payload!r})
-os.chmod(home + '/{folder}/gzip', 0o755)
-subprocess.run({shell!r} + ['tar czf o.tgz a.txt'])
-"""
 SHELLS = {
     "bash -lc": ["bash", "-lc"],
     "bash --login": ["bash", "--login", "-c"],
@@ -62,19 +54,14 @@ def test_a_login_shells_profile_path_is_read(kernel, folder, shell):
 
     def fresh() -> str:
         shutil.rmtree(os.path.join(home, folder.split("/")[0]), ignore_errors=True)
-        return WRITE.format(folder=folder, payload=payload, shell=SHELLS[shell])
+        run = f"subprocess.run({SHELLS[shell]!r} + ['tar czf o.tgz a.txt'])\n"
+        return home_program_cell(folder, payload) + run
 
     result = kernel.kept_from_refused_host(fresh)
     assert "gzip" in (result["refused"] or ""), result
 
 
-PROFILE = """import os, subprocess
-home = os.path.expanduser('~')
-os.makedirs(home + '/tools', exist_ok=True)
-with open(home + '/tools/gzip', 'w') as fh:
-    fh.write({payload!r})
-os.chmod(home + '/tools/gzip', 0o755)
-with open(home + '/.profile', 'a') as fh:
+PROFILE = """with open(home + '/.profile', 'a') as fh:
     fh.write('PATH="$HOME/tools:$PATH"\\n')
 subprocess.run(['bash', '-lc', 'tar czf o.tgz a.txt'])
 """
@@ -92,7 +79,7 @@ def test_a_profile_written_since_start_is_refused(kernel):
     def fresh() -> str:
         shutil.copy("/etc/skel/.profile", profile)
         _older_than_a_start(profile)
-        return PROFILE.format(payload=payload)
+        return home_program_cell("tools", payload) + PROFILE
 
     result = kernel.kept_from_refused_host(fresh)
     assert ".profile" in (result["refused"] or ""), result
