@@ -64,6 +64,9 @@ from . import (
     subst_redirect,
     unset,
 )
+from .appends import rewritten as appends_rewritten
+from .eval_names import assigned as eval_assigned
+from .eval_names import unreadable as eval_unreadable
 from .folders import in_full
 
 # the builtins of the boot for this module's functions (red team 38a R38a-1, R38a-5)
@@ -912,6 +915,7 @@ def _shell_invocations(
         command = _aliased(command, aliases)
         if line.keyword:
             command = shell_values.keyword_words(command)  # `set -k`: NAME=v words anywhere
+        command = line.appended(command)  # `PATH+=DIR` as `PATH=OLD+DIR` (red team 88 F2)
         _refuse_expansion(command, mentions_installer)
         line.refuse_unknown_path(command, functions)
         # the writes of the lines the command runs as text, their link places, their makers
@@ -1837,6 +1841,32 @@ class _LineState:
         # the start's folder as the system finds it (R48a-2), then the line's logical cd
         return os.path.join(in_full(base), self.here) if self.here else in_full(base)
 
+    def value(self, name: str) -> Optional[str]:
+        """What ``$NAME`` holds at this point of the line as Warden reads it (None: unknown):
+        what the line assigned, '' once unset, else what the shell inherits."""
+        unknown = self.unknown_names | self.unresolved_values
+        if name in unknown or shell_values.ANY in unknown or name in shell_values.SPECIAL:
+            return None
+        if name == "PWD":
+            return self.pwd()
+        if name in self.env:
+            held = self.env[name]
+            return None if isinstance(held, UnknownValue) else held
+        return "" if name in self.unset_names else os.environ.get(name, "")
+
+    def appended(self, command: List[str]) -> List[str]:
+        """``command`` with its appending assignments (``PATH+=DIR``, ``export X+=v``) as
+        plain ones (``appends``); a name appended to whose value the line does not know is
+        unknown from here on (PATH: ``refuse_unknown_path``)."""
+        words, unknown = appends_rewritten(
+            command, self.value, _STATE_BUILTINS, line_flow.unwrap_builtin
+        )
+        if words != command:
+            # a guarded pip after it is read as before: a change the line may not follow
+            self.unresolved = self.unresolved or "an appending assignment (NAME+=...) on the line"
+        self.unknown_names |= unknown
+        return words
+
     def refuse_unknown_path(self, command: List[str], functions) -> None:
         """A program found by name on a PATH the line set to a value Warden cannot resolve
         may be any program (a link named ``ls`` to uv: red team 13 R13-18)."""
@@ -1999,6 +2029,13 @@ class _LineState:
         names = [a.split("=", 1)[0] for a in args]
         if name in _STATE_BUILTINS | {"unset"} and any(_EXPANSION.search(n) for n in names):
             self.unresolved = self.unresolved or f"{name} of a name Warden cannot read"
+        if name == "eval":
+            # eval's text runs in the shell itself: what it may assign is unknown from here
+            # on, PATH and the Python variables too (red team 88 F1)
+            why = eval_unreadable(args)
+            if why:
+                raise Unreadable(why)
+            self.unknown_names |= eval_assigned(args)
         if name in ("source", ".") or (name == "eval" and _eval_may_cd(args, functions)):
             # text run in the shell itself may cd (`eval cd`, a sourced file's `cd`): where the
             # line is after it is not told (red team 83 F2)
