@@ -1851,7 +1851,8 @@ class _LineState:
             return self.pwd()
         if name in self.env:
             held = self.env[name]
-            return None if isinstance(held, UnknownValue) else held
+            # `env -i bash -c 'PATH+=d'`: the shell starts from a default of its own
+            return None if isinstance(held, (UnknownValue, unset.Unset)) else held
         return "" if name in self.unset_names else os.environ.get(name, "")
 
     def appended(self, command: List[str]) -> List[str]:
