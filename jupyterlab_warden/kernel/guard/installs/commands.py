@@ -3085,10 +3085,13 @@ def _simple(
         # inode, size, time: no word names it), red team 15 R15-20
         raise Unreadable("its program is `{}`, a file find finds, which Warden cannot name")
     name = _resolved_name(argv[0], name, env)
-    _refuse_path_programs(env, depth, argv)
+    # npm/npx/yarn/pnpm run their command with node_modules/.bin first on PATH (red team 88
+    # F6): its new programs are read, and a writer into them refused, as the start's PATH's
+    run_env = _npm_run_env(program_name(argv[0]), name, argv[1:], env)
+    _refuse_path_programs(run_env, depth, argv)
     _refuse_renamed_python(argv[0], argv[0], env)  # PYTHONEXECUTABLE places a Python (R54b-4)
     if name not in _STARTS_NOTHING:
-        _refuse_path_written(env)
+        _refuse_path_written(run_env)
     if name == "busybox" and len(argv) > 1:
         return _simple(argv[1:], env, depth, stdin)
     if name in SHELL_STRING_RUNNERS:
@@ -4336,6 +4339,40 @@ def _uv_run_env(args: List[str], env: Dict[str, str]) -> Dict[str, str]:
     if not folders:
         return env
     return {**env, "PATH": _path_in_front(folders, merged, "uv run")}
+
+
+def _npm_run_env(
+    called: str, name: str, args: List[str], env: Dict[str, str]
+) -> Dict[str, str]:
+    """The environment whose PATH the command npm, npx, yarn or pnpm runs searches (red team
+    88 F6: ``npx gzip``, ``npm exec --call='tar czf ...'`` running a new node_modules/.bin/gzip):
+    ``env`` with the ``node_modules/.bin`` folders ``npm_run_path`` names in front of PATH;
+    ``env`` itself for any other program or a start that runs nothing. ``called``: the name
+    the start gives, ``name``: the program it resolves to (npx is a link to npx-cli.js)."""
+    from . import npm_run_path
+
+    name = called if called in npm_run_path.RUNNERS else name
+    if name not in npm_run_path.RUNNERS:
+        return env
+    base = current_folder()
+    if base is None:
+        raise Unreadable(
+            f"{name} runs its command with node_modules/.bin of the folder it starts in (and "
+            "each parent) first on PATH, and an earlier `cd` Warden cannot follow left that "
+            "folder unknown: cd to a folder written out"
+        )
+    merged = {**_inherited_environ(), **env}
+    try:
+        folders = npm_run_path.bin_folders(name, args, merged, in_full(base))
+    except ValueError as exc:
+        raise Unreadable(
+            f"{exc}, whose node_modules/.bin folders {name} puts first on its command's PATH, "
+            "which Warden cannot place without reading the project: run it from the "
+            "package's own folder"
+        ) from None
+    if not folders:
+        return env
+    return {**env, "PATH": _path_in_front(folders, merged, name)}
 
 
 def _path_in_front(folders: List[str], env: Dict[str, str], what: str) -> str:
