@@ -4341,9 +4341,7 @@ def _uv_run_env(args: List[str], env: Dict[str, str]) -> Dict[str, str]:
     return {**env, "PATH": _path_in_front(folders, merged, "uv run")}
 
 
-def _npm_run_env(
-    called: str, name: str, args: List[str], env: Dict[str, str]
-) -> Dict[str, str]:
+def _npm_run_env(called: str, name: str, args: List[str], env: Dict[str, str]) -> Dict[str, str]:
     """The environment whose PATH the command npm, npx, yarn or pnpm runs searches (red team
     88 F6: ``npx gzip``, ``npm exec --call='tar czf ...'`` running a new node_modules/.bin/gzip):
     ``env`` with the ``node_modules/.bin`` folders ``npm_run_path`` names in front of PATH;
