@@ -16,7 +16,6 @@ the new gzip there is read as a start of its own and refused. Below: an ordinary
 (its node_modules older than the kernel) runs its local programs and scripts unrefused, and
 npm's subcommands that run nothing are not read with the folders."""
 
-import os
 import shutil
 
 import pytest
