@@ -3169,7 +3169,8 @@ def _simple(
         _refuse_console_script_start(argv[0], argv[1:], env, depth, stdin)
         inner = _run_command("conda", argv[1:], name)
         if inner is not None:  # conda run [opts] CMD: the command runs in that environment
-            return _simple(inner, env, depth)
+            options = argv[1 : len(argv) - len(inner)]
+            return _simple(inner, _conda_run_env(argv[0], options, env), depth)
         return [Invocation(name, argv[1:], env, argv[0])]
     if name == "pipx.pyz":  # pipx's own zipapp (red6 F12)
         name = "pipx"
@@ -4339,6 +4340,36 @@ def _uv_run_env(args: List[str], env: Dict[str, str]) -> Dict[str, str]:
     if not folders:
         return env
     return {**env, "PATH": _path_in_front(folders, merged, "uv run")}
+
+
+def _conda_run_env(program: str, options: List[str], env: Dict[str, str]) -> Dict[str, str]:
+    """The environment of the command ``conda run [options] CMD`` runs: conda activates the
+    environment, its ``bin`` first on PATH (red team 88: a new ENV/bin/gzip ran when tar ran
+    gzip), every environment ``conda_run_path`` says it may be in front; an activation script
+    changed since the kernel started (sourced before CMD, unread) is unreadable."""
+    from . import conda_run_path
+
+    base = current_folder()
+    if base is None:
+        raise Unreadable(
+            "conda run runs its command with its environment's bin folder first on PATH, "
+            "which a relative -p names from the folder it starts in, and an earlier `cd` "
+            "Warden cannot follow left that folder unknown: cd to a folder written out"
+        )
+    merged = {**_inherited_environ(), **env}
+    path = _placed(program) if os.sep in program else _which(program, merged.get("PATH"))
+    found = conda_run_path.prefixes(options, merged, path or "", in_full(base))
+    changed = conda_run_path.activation_scripts(found)
+    if changed:
+        raise Unreadable(
+            f"conda run sources {changed[0]}, an activation script written since the kernel "
+            "started, before its command, and Warden does not read it: run the command with "
+            "the environment's programs named, or restart the kernel"
+        )
+    folders = conda_run_path.bin_folders(found)
+    if not folders:
+        return env
+    return {**env, "PATH": _path_in_front(folders, merged, "conda run")}
 
 
 def _npm_run_env(called: str, name: str, args: List[str], env: Dict[str, str]) -> Dict[str, str]:
