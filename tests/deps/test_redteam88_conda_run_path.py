@@ -83,4 +83,7 @@ def test_the_environments_conda_may_activate(tmp_path):
     assert conda_run_path.prefixes(["-n", "ev"], env, "", "/") == [f"{root}/envs/ev", home]
     assert conda_run_path.prefixes(["-n", "base"], env, "", "/") == [root]
     assert conda_run_path.prefixes([], env, "", "/") == ["/opt/act", root]
-    assert conda_run_path.bin_folders(["/opt/act"]) == ["/opt/act/bin"]
+    (tmp_path / "e" / "bin").mkdir(parents=True)
+    assert conda_run_path.bin_folders([str(tmp_path / "e"), "/nowhere"]) == [
+        str(tmp_path / "e" / "bin")
+    ]

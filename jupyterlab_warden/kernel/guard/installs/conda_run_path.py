@@ -68,8 +68,10 @@ def prefixes(options: List[str], env: Dict[str, str], program: str, cwd: str) ->
 
 
 def bin_folders(found: List[str]) -> List[str]:
-    """The ``bin`` folder of each environment of ``found``."""
-    return [os.path.join(prefix, "bin") for prefix in found]
+    """The ``bin`` folder of each environment of ``found`` that is there: a PATH the line
+    changes is one a Python's guard may not survive (``commands._guard_lost``), so a guess
+    that names no folder (``-n x`` in ~/.conda/envs) is not put on it."""
+    return [os.path.join(p, "bin") for p in found if os.path.isdir(os.path.join(p, "bin"))]
 
 
 def activation_scripts(found: List[str]) -> List[str]:
