@@ -3123,10 +3123,13 @@ def _simple(
         # inode, size, time: no word names it), red team 15 R15-20
         raise Unreadable("its program is `{}`, a file find finds, which Warden cannot name")
     name = _resolved_name(argv[0], name, env)
-    _refuse_path_programs(env, depth, argv)
+    # npm/npx/yarn/pnpm run their command with node_modules/.bin first on PATH (red team 88
+    # F6): its new programs are read, and a writer into them refused, as the start's PATH's
+    run_env = _npm_run_env(program_name(argv[0]), name, argv[1:], env)
+    _refuse_path_programs(run_env, depth, argv)
     _refuse_renamed_python(argv[0], argv[0], env)  # PYTHONEXECUTABLE places a Python (R54b-4)
     if name not in _STARTS_NOTHING:
-        _refuse_path_written(env)
+        _refuse_path_written(run_env)
     if name == "busybox" and len(argv) > 1:
         return _simple(argv[1:], env, depth, stdin)
     if name in SHELL_STRING_RUNNERS:
@@ -3204,7 +3207,8 @@ def _simple(
         _refuse_console_script_start(argv[0], argv[1:], env, depth, stdin)
         inner = _run_command("conda", argv[1:], name)
         if inner is not None:  # conda run [opts] CMD: the command runs in that environment
-            return _simple(inner, env, depth)
+            options = argv[1 : len(argv) - len(inner)]
+            return _simple(inner, _conda_run_env(argv[0], options, env), depth)
         return [Invocation(name, argv[1:], env, argv[0])]
     if name == "pipx.pyz":  # pipx's own zipapp (red6 F12)
         name = "pipx"
@@ -4374,6 +4378,68 @@ def _uv_run_env(args: List[str], env: Dict[str, str]) -> Dict[str, str]:
     if not folders:
         return env
     return {**env, "PATH": _path_in_front(folders, merged, "uv run")}
+
+
+def _conda_run_env(program: str, options: List[str], env: Dict[str, str]) -> Dict[str, str]:
+    """The environment of the command ``conda run [options] CMD`` runs: conda activates the
+    environment, its ``bin`` first on PATH (red team 88: a new ENV/bin/gzip ran when tar ran
+    gzip), every environment ``conda_run_path`` says it may be in front; an activation script
+    changed since the kernel started (sourced before CMD, unread) is unreadable."""
+    from . import conda_run_path
+
+    base = current_folder()
+    if base is None:
+        raise Unreadable(
+            "conda run runs its command with its environment's bin folder first on PATH, "
+            "which a relative -p names from the folder it starts in, and an earlier `cd` "
+            "Warden cannot follow left that folder unknown: cd to a folder written out"
+        )
+    merged = {**_inherited_environ(), **env}
+    path = _placed(program) if os.sep in program else _which(program, merged.get("PATH"))
+    found = conda_run_path.prefixes(options, merged, path or "", in_full(base))
+    changed = conda_run_path.activation_scripts(found)
+    if changed:
+        raise Unreadable(
+            f"conda run sources {changed[0]}, an activation script written since the kernel "
+            "started, before its command, and Warden does not read it: run the command with "
+            "the environment's programs named, or restart the kernel"
+        )
+    folders = conda_run_path.bin_folders(found)
+    if not folders:
+        return env
+    return {**env, "PATH": _path_in_front(folders, merged, "conda run")}
+
+
+def _npm_run_env(called: str, name: str, args: List[str], env: Dict[str, str]) -> Dict[str, str]:
+    """The environment whose PATH the command npm, npx, yarn or pnpm runs searches (red team
+    88 F6: ``npx gzip``, ``npm exec --call='tar czf ...'`` running a new node_modules/.bin/gzip):
+    ``env`` with the ``node_modules/.bin`` folders ``npm_run_path`` names in front of PATH;
+    ``env`` itself for any other program or a start that runs nothing. ``called``: the name
+    the start gives, ``name``: the program it resolves to (npx is a link to npx-cli.js)."""
+    from . import npm_run_path
+
+    name = called if called in npm_run_path.RUNNERS else name
+    if name not in npm_run_path.RUNNERS:
+        return env
+    base = current_folder()
+    if base is None:
+        raise Unreadable(
+            f"{name} runs its command with node_modules/.bin of the folder it starts in (and "
+            "each parent) first on PATH, and an earlier `cd` Warden cannot follow left that "
+            "folder unknown: cd to a folder written out"
+        )
+    merged = {**_inherited_environ(), **env}
+    try:
+        folders = npm_run_path.bin_folders(name, args, merged, in_full(base))
+    except ValueError as exc:
+        raise Unreadable(
+            f"{exc}, whose node_modules/.bin folders {name} puts first on its command's PATH, "
+            "which Warden cannot place without reading the project: run it from the "
+            "package's own folder"
+        ) from None
+    if not folders:
+        return env
+    return {**env, "PATH": _path_in_front(folders, merged, name)}
 
 
 def _path_in_front(folders: List[str], env: Dict[str, str], what: str) -> str:
