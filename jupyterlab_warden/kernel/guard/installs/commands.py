@@ -372,16 +372,19 @@ def _may_install_name(name: str) -> bool:
 
 
 def invocations(
-    argv: List[str], depth: int = 0, env=None, stdin: str = "unknown"
+    argv: List[str], depth: int = 0, env=None, stdin: str = "unknown", argv0=None
 ) -> List[Invocation]:
     """``env``: what the process is started with that Warden follows (``guard_env``);
     ``stdin``: what the process reads on its standard input, ``"decided"`` when Warden itself
-    decided that text (a script magic's body), else unknown (a pipe, a file)."""
+    decided that text (a script magic's body), else unknown (a pipe, a file); ``argv0``: the
+    argv[0] the start gives its program, when ``argv[0]`` is the program in its place."""
     argv = [os.fsdecode(a) if isinstance(a, (bytes, os.PathLike)) else str(a) for a in argv]
+    if argv0 is not None:
+        argv0 = os.fsdecode(argv0) if isinstance(argv0, (bytes, os.PathLike)) else str(argv0)
     token = _SHELL_WORDS.set(False)  # a program's own argv: `$`, `{a,b}` are plain text
     try:
         with _side_starts() as side:
-            found = _simple(argv, dict(env or {}), depth, stdin)
+            found = _simple(argv, dict(env or {}), depth, stdin, argv0)
             _refuse_installer_starts(found)
         return found + side
     finally:
@@ -3055,8 +3058,15 @@ def _named_file(program: str, name: str, env: Dict[str, str]) -> Tuple[str, str]
 
 
 def _simple(
-    argv: List[str], env: Dict[str, str], depth: int, stdin: str = "unknown"
+    argv: List[str],
+    env: Dict[str, str],
+    depth: int,
+    stdin: str = "unknown",
+    argv0: Optional[str] = None,
 ) -> List[Invocation]:
+    """One command's installs. ``argv0``: the argv[0] a process start gives its program when
+    ``argv[0]`` is that program's path in its place (``invocations``): a shell's login
+    convention is read from it (red team 88 F3)."""
     env = dict(env)
     i = 0
     while i < len(argv) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", argv[i]):
@@ -3110,7 +3120,8 @@ def _simple(
         start = _shell_start(argv)
         # `bash script.sh` too; `sh -i` reads $ENV
         _refuse_shell_code(name, env, start.on("i"))
-        startup = login_path.startup_kind(name, argv[0], argv[1:], start.on("l"), start.on("i"))
+        given = argv[0] if argv0 is None else argv0  # `Popen(['-bash', ...], executable=)`
+        startup = login_path.startup_kind(name, given, argv[1:], start.on("l"), start.on("i"))
         if startup:
             # its profile and rc files set PATH before its commands run (red team 86 F6)
             what = f"{name} (a login shell)" if startup == "login" else f"{name} (-i, or zsh)"
@@ -6182,6 +6193,7 @@ def _unwrap(
     flags, valued = _WRAPPER_OPTIONS[name]
     i, moved, emptied, default_lookup = 0, False, False, False
     renamed = None  # `exec -a NAME`: the argv[0] the program gets (R54b-4)
+    dashed = False  # `exec -l`: bash puts a `-` in front of that argv[0] (red team 88 F3)
     login, given_user = "", ""  # `sudo -i [-u USER]`: a login shell's PATH (red team 86 F6)
     if name in ("sudo", "doas"):
         # they start the command with a reset environment: the guard's PYTHONPATH entry is
@@ -6239,6 +6251,7 @@ def _unwrap(
         # bash's `exec -c` looks the program up with the shell's PATH, then empties the
         # environment for the started program only (red team 49a R49a-5): after the options
         emptied = emptied or (name == "exec" and option in flags and "c" in option[1:])
+        dashed = dashed or (name == "exec" and option in flags and "l" in option[1:])
         # `command -p` looks the program up on the shell's default path, for that lookup
         # alone: the program keeps the shell's environment, PATH too (red team 50b R50b-2)
         default_lookup = default_lookup or (name == "command" and option == "-p")
@@ -6303,11 +6316,10 @@ def _unwrap(
         return ["command", "-p"] + args[i + 1 :]
     if default_lookup and i < len(args):
         args = args[:i] + [_default_path_program(args[i])] + args[i + 1 :]
-    if renamed is not None and i < len(args):
-        _refuse_renamed_python(args[i], renamed, env)
-        if renamed.startswith("-") and program_name(args[i]) in SHELLS:
-            # `exec -a -bash bash -c ...`: an argv[0] starting with `-` is a login shell
-            env.update(_startup_files_env(f"{args[i]} as {renamed} (a login shell)", env, None))
+    argv0 = None
+    if (renamed is not None or dashed) and i < len(args):
+        argv0 = ("-" if dashed else "") + (args[i] if renamed is None else renamed)
+        _refuse_renamed_python(args[i], argv0, env)
     if emptied:
         if i < len(args) and os.sep not in args[i]:
             found = _which(args[i], env.get("PATH"))
@@ -6315,6 +6327,11 @@ def _unwrap(
                 return []  # bash: not found, nothing starts
             args = args[:i] + [found] + args[i + 1 :]
         _empty_environment(env)
+    if argv0 is not None and login_path.login_argv0(argv0) and program_name(args[i]) in SHELLS:
+        # `exec -a -bash bash -c ...`, `exec -l bash -c ...`: an argv[0] starting with `-` is
+        # a login shell; read after `exec -c` emptied the environment (`exec -cl`), where its
+        # profile sets the PATH anew all the same
+        env.update(_startup_files_env(f"{args[i]} as {argv0} (a login shell)", env, None))
     return args[i:]
 
 
@@ -6556,22 +6573,25 @@ def _startup_files_env(
         # bash reads ~/.profile from the passwd home when HOME is unset (`env -i bash -l`)
         homes = [merged.get("HOME") or _user_home(f"#{os.geteuid()}", what)]
     zdotdir = (merged.get("ZDOTDIR") or "") if env_kept else ""
+    # bash-completion's user files the environment names (red team 88 F4)
+    named = login_path.named_files(merged) if env_kept else ()
     for home in homes:
-        _refuse_startup_files(what, home, zdotdir)
+        _refuse_startup_files(what, home, zdotdir, named)
     given = merged.get("PATH", os.defpath) if path_kept else ""
     return {**env, "PATH": login_path.search(homes, given)}
 
 
-def _refuse_startup_files(what: str, home: str, zdotdir: str) -> None:
-    """``_startup_files_env``'s refusals for one home (and ZDOTDIR)."""
-    for folder in (home, zdotdir):
+def _refuse_startup_files(what: str, home: str, zdotdir: str, named: tuple = ()) -> None:
+    """``_startup_files_env``'s refusals for one home (and ZDOTDIR, and the ``named``
+    start-up files its environment names)."""
+    for folder in (home, zdotdir) + named:
         if folder and (not folder.startswith("/") or os.pathsep in folder):
             raise Unreadable(
                 f"{what} reads its start-up files from {folder[:80]}, which Warden cannot "
                 "place as a folder (relative, or holding a ':'), and they set the PATH its "
                 "commands run programs from: run them with a plain shell (bash -c)"
             )
-    changed = login_path.changed_file(home, zdotdir)
+    changed = login_path.changed_file(home, zdotdir, named)
     if changed:
         raise Unreadable(
             f"{what} reads {changed}, a start-up file written since the kernel started, which "
@@ -6579,7 +6599,10 @@ def _refuse_startup_files(what: str, home: str, zdotdir: str) -> None:
             "does not read it: run them with a plain shell (bash -c)"
         )
     try:
-        _refuse_folders_written([home] + ([zdotdir] if zdotdir else []))
+        # the folders of the files too: ~/.config (bash-completion's), a named file's
+        folders = [home] + ([zdotdir] if zdotdir else [])
+        folders += [os.path.join(home, ".config")] + [os.path.dirname(f) for f in named]
+        _refuse_folders_written(list(dict.fromkeys(folders)))
     except Unreadable as exc:
         raise Unreadable(
             f"{what} reads its start-up files from {home}, where an earlier command on the "
