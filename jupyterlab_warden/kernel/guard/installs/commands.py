@@ -62,6 +62,7 @@ from . import (
     startup_modules,
     stdlib_reach,
     subst_redirect,
+    tmux_login,
     unset,
 )
 from .folders import in_full
@@ -5952,6 +5953,9 @@ def _refuse_started(
         )
         raise Unreadable(whose + reading.refused)
     env = {**env, **dict(reading.environment)}  # `tmux new -e NAME=VALUE CMD` (R17-15)
+    if name in tmux_login.PROGRAMS and (j == 0 or words[j + 1 :]):
+        # its panes' shell: a login shell with no command, what send-keys types (red team 88 F7)
+        env = _multiplexer_shell(name, words[j + 1 :], env)
     for text in reading.texts:
         try:
             # the shell it runs the text in starts with its environment (R17-14)
@@ -5975,6 +5979,68 @@ def _refuse_started(
         _refuse_written_folder(name, folder)
         for program in _folder_programs(name, folder):
             _refuse_inner_start(name, [program], env)
+
+
+def _multiplexer_shell(name: str, words: List[str], env: Dict[str, str]) -> Dict[str, str]:
+    """The environment the shell commands of tmux/screen ``words`` are read with (red team 88
+    F7: ``tmux new -d`` starts its default shell as a login shell, then ``tmux send-keys
+    'tar ...' Enter`` types into it): where they start a shell, the login shell's start-up
+    files are read as ``bash -l``'s (one written since the kernel started is refused) and
+    its PATH is the homes' folders, the start's, then the system's (the pane may be a login
+    shell or not: both are read); a login start's new PATH programs are read, and each line
+    send-keys types is read as a line of that shell (``tmux_login``). A start-up file of the
+    multiplexer's own written since the kernel started, a default shell that is no standard
+    shell, and what Warden cannot read as typed lines are refused."""
+    found = tmux_login.read(name, words, _tmux_command_names())
+    if found.refused:
+        raise Unreadable(found.refused)
+    merged = {**_inherited_environ(), **env}
+    home = merged.get("HOME") or _user_home(f"#{os.geteuid()}", name)
+    changed = tmux_login.changed_config(name, merged, home)
+    if changed:
+        raise Unreadable(
+            f"{name} reads {changed}, its start-up file, written since the kernel started, which "
+            "may run commands (tmux's run-shell) or set the shell it starts, and Warden does "
+            "not read it"
+        )
+    if not found.starts:
+        return env
+    shell = merged.get("SHELL") or _passwd_shell()
+    if program_name(shell) not in SHELLS:
+        raise Unreadable(
+            f"{name} starts its shell commands in its default shell, SHELL={shell[:60]}, which "
+            "is no standard shell Warden reads: set SHELL to /bin/bash or /bin/sh"
+        )
+    what = f"{name}'s default shell ({program_name(shell)}, a login shell)"
+    inner = _startup_files_env(what, env, path_kept=True)
+    if found.login:
+        _refuse_path_programs(inner, 1, [shell])  # what its start-up files run by name
+    for line in found.lines:
+        try:
+            started = shell_invocations(line, 1, inner)
+        except Unreadable as exc:
+            raise Unreadable(f"{name} send-keys types {line[:60]!r} into a shell: {exc}") from None
+        if started:
+            raise Unreadable(
+                f"{name} send-keys types {line[:60]!r} into a shell, which starts an installer "
+                "Warden does not decide there: run the installer directly"
+            )
+    return inner
+
+
+def _tmux_command_names() -> tuple:
+    return tuple((shell_runners.runner("tmux") or {}).get("command_names", ()))
+
+
+def _passwd_shell() -> str:
+    """This user's shell in the password database (tmux's and screen's default without
+    SHELL), /bin/sh where there is none."""
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_shell or "/bin/sh"
+    except KeyError:
+        return "/bin/sh"
 
 
 def _refuse_written_folder(name: str, folder: str) -> None:
