@@ -74,3 +74,25 @@ def test_a_login_shell_by_argv0_with_no_new_program_runs(kernel, how):
     result = kernel.cell(cell.replace("{", "{{").replace("}", "}}"), launched=True)
     assert result["refused"] is None, result
     assert (kernel.work / "hi.txt").exists() and (kernel.work / "o.tgz").exists(), result
+
+
+# -- the reading alone ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv, argv0, expected",
+    [
+        # busybox runs the applet its argv[0] names: `-sh` a login sh, whose -c text is read
+        (["/opt/x/busybox", "-c", "uv pip install y"], "-sh", ["uv"]),
+        (["/opt/x/busybox", "sh", "-c", "uv pip install y"], "busybox", ["uv"]),
+    ],
+)
+def test_busybox_runs_the_applet_its_argv0_names(monkeypatch, tmp_path, argv, argv0, expected):
+    from jupyterlab_warden.kernel.guard.installs.gate import read_requests
+
+    for name in [n for n in os.environ if n.startswith(("PYENV", "PYTHON", "BASH_ENV"))]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    requests = read_requests(argv, None, env, str(tmp_path), argv0=argv0)
+    assert [r.tool for r in requests] == expected, [r.problems for r in requests]

@@ -3100,6 +3100,12 @@ def _simple(
     _refuse_renamed_python(argv[0], argv[0], env)  # PYTHONEXECUTABLE places a Python (R54b-4)
     if name not in _STARTS_NOTHING:
         _refuse_path_written(env)
+    if name == "busybox" and argv0 is not None and argv0 != argv[0]:
+        # busybox runs the applet its argv[0] names (a `-` in front stripped: `-sh`, a login
+        # shell), its words after it
+        applet = os.path.basename(argv0[1:] if argv0.startswith("-") else argv0)
+        if applet != "busybox":
+            return _simple([applet] + argv[1:], env, depth, stdin, argv0)
     if name == "busybox" and len(argv) > 1:
         return _simple(argv[1:], env, depth, stdin)
     if name in SHELL_STRING_RUNNERS:
