@@ -62,6 +62,7 @@ from . import (
     startup_modules,
     stdlib_reach,
     subst_redirect,
+    tmux_login,
     unset,
 )
 from .appends import rewritten as appends_rewritten
@@ -375,16 +376,19 @@ def _may_install_name(name: str) -> bool:
 
 
 def invocations(
-    argv: List[str], depth: int = 0, env=None, stdin: str = "unknown"
+    argv: List[str], depth: int = 0, env=None, stdin: str = "unknown", argv0=None
 ) -> List[Invocation]:
     """``env``: what the process is started with that Warden follows (``guard_env``);
     ``stdin``: what the process reads on its standard input, ``"decided"`` when Warden itself
-    decided that text (a script magic's body), else unknown (a pipe, a file)."""
+    decided that text (a script magic's body), else unknown (a pipe, a file); ``argv0``: the
+    argv[0] the start gives its program, when ``argv[0]`` is the program in its place."""
     argv = [os.fsdecode(a) if isinstance(a, (bytes, os.PathLike)) else str(a) for a in argv]
+    if argv0 is not None:
+        argv0 = os.fsdecode(argv0) if isinstance(argv0, (bytes, os.PathLike)) else str(argv0)
     token = _SHELL_WORDS.set(False)  # a program's own argv: `$`, `{a,b}` are plain text
     try:
         with _side_starts() as side:
-            found = _simple(argv, dict(env or {}), depth, stdin)
+            found = _simple(argv, dict(env or {}), depth, stdin, argv0)
             _refuse_installer_starts(found)
         return found + side
     finally:
@@ -3093,8 +3097,15 @@ def _named_file(program: str, name: str, env: Dict[str, str]) -> Tuple[str, str]
 
 
 def _simple(
-    argv: List[str], env: Dict[str, str], depth: int, stdin: str = "unknown"
+    argv: List[str],
+    env: Dict[str, str],
+    depth: int,
+    stdin: str = "unknown",
+    argv0: Optional[str] = None,
 ) -> List[Invocation]:
+    """One command's installs. ``argv0``: the argv[0] a process start gives its program when
+    ``argv[0]`` is that program's path in its place (``invocations``): a shell's login
+    convention is read from it (red team 88 F3)."""
     env = dict(env)
     i = 0
     while i < len(argv) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", argv[i]):
@@ -3130,6 +3141,12 @@ def _simple(
     _refuse_renamed_python(argv[0], argv[0], env)  # PYTHONEXECUTABLE places a Python (R54b-4)
     if name not in _STARTS_NOTHING:
         _refuse_path_written(run_env)
+    if name == "busybox" and argv0 is not None and argv0 != argv[0]:
+        # busybox runs the applet its argv[0] names (a `-` in front stripped: `-sh`, a login
+        # shell), its words after it
+        applet = os.path.basename(argv0[1:] if argv0.startswith("-") else argv0)
+        if applet != "busybox":
+            return _simple([applet] + argv[1:], env, depth, stdin, argv0)
     if name == "busybox" and len(argv) > 1:
         return _simple(argv[1:], env, depth, stdin)
     if name in SHELL_STRING_RUNNERS:
@@ -3151,7 +3168,8 @@ def _simple(
         start = _shell_start(argv)
         # `bash script.sh` too; `sh -i` reads $ENV
         _refuse_shell_code(name, env, start.on("i"))
-        startup = login_path.startup_kind(name, argv[0], argv[1:], start.on("l"), start.on("i"))
+        given = argv[0] if argv0 is None else argv0  # `Popen(['-bash', ...], executable=)`
+        startup = login_path.startup_kind(name, given, argv[1:], start.on("l"), start.on("i"))
         if startup:
             # its profile and rc files set PATH before its commands run (red team 86 F6)
             what = f"{name} (a login shell)" if startup == "login" else f"{name} (-i, or zsh)"
@@ -6045,6 +6063,9 @@ def _refuse_started(
         )
         raise Unreadable(whose + reading.refused)
     env = {**env, **dict(reading.environment)}  # `tmux new -e NAME=VALUE CMD` (R17-15)
+    if name in tmux_login.PROGRAMS and (j == 0 or words[j + 1 :]):
+        # its panes' shell: a login shell with no command, what send-keys types (red team 88 F7)
+        env = _multiplexer_shell(name, words[j + 1 :], env)
     for text in reading.texts:
         try:
             # the shell it runs the text in starts with its environment (R17-14)
@@ -6068,6 +6089,68 @@ def _refuse_started(
         _refuse_written_folder(name, folder)
         for program in _folder_programs(name, folder):
             _refuse_inner_start(name, [program], env)
+
+
+def _multiplexer_shell(name: str, words: List[str], env: Dict[str, str]) -> Dict[str, str]:
+    """The environment the shell commands of tmux/screen ``words`` are read with (red team 88
+    F7: ``tmux new -d`` starts its default shell as a login shell, then ``tmux send-keys
+    'tar ...' Enter`` types into it): where they start a shell, the login shell's start-up
+    files are read as ``bash -l``'s (one written since the kernel started is refused) and
+    its PATH is the homes' folders, the start's, then the system's (the pane may be a login
+    shell or not: both are read); a login start's new PATH programs are read, and each line
+    send-keys types is read as a line of that shell (``tmux_login``). A start-up file of the
+    multiplexer's own written since the kernel started, a default shell that is no standard
+    shell, and what Warden cannot read as typed lines are refused."""
+    found = tmux_login.read(name, words, _tmux_command_names())
+    if found.refused:
+        raise Unreadable(found.refused)
+    merged = {**_inherited_environ(), **env}
+    home = merged.get("HOME") or _user_home(f"#{os.geteuid()}", name)
+    changed = tmux_login.changed_config(name, merged, home)
+    if changed:
+        raise Unreadable(
+            f"{name} reads {changed}, its start-up file, written since the kernel started, which "
+            "may run commands (tmux's run-shell) or set the shell it starts, and Warden does "
+            "not read it"
+        )
+    if not found.starts:
+        return env
+    shell = merged.get("SHELL") or _passwd_shell()
+    if program_name(shell) not in SHELLS:
+        raise Unreadable(
+            f"{name} starts its shell commands in its default shell, SHELL={shell[:60]}, which "
+            "is no standard shell Warden reads: set SHELL to /bin/bash or /bin/sh"
+        )
+    what = f"{name}'s default shell ({program_name(shell)}, a login shell)"
+    inner = _startup_files_env(what, env, path_kept=True)
+    if found.login:
+        _refuse_path_programs(inner, 1, [shell])  # what its start-up files run by name
+    for line in found.lines:
+        try:
+            started = shell_invocations(line, 1, inner)
+        except Unreadable as exc:
+            raise Unreadable(f"{name} send-keys types {line[:60]!r} into a shell: {exc}") from None
+        if started:
+            raise Unreadable(
+                f"{name} send-keys types {line[:60]!r} into a shell, which starts an installer "
+                "Warden does not decide there: run the installer directly"
+            )
+    return inner
+
+
+def _tmux_command_names() -> tuple:
+    return tuple((shell_runners.runner("tmux") or {}).get("command_names", ()))
+
+
+def _passwd_shell() -> str:
+    """This user's shell in the password database (tmux's and screen's default without
+    SHELL), /bin/sh where there is none."""
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_shell or "/bin/sh"
+    except KeyError:
+        return "/bin/sh"
 
 
 def _refuse_written_folder(name: str, folder: str) -> None:
@@ -6286,6 +6369,7 @@ def _unwrap(
     flags, valued = _WRAPPER_OPTIONS[name]
     i, moved, emptied, default_lookup = 0, False, False, False
     renamed = None  # `exec -a NAME`: the argv[0] the program gets (R54b-4)
+    dashed = False  # `exec -l`: bash puts a `-` in front of that argv[0] (red team 88 F3)
     login, given_user = "", ""  # `sudo -i [-u USER]`: a login shell's PATH (red team 86 F6)
     if name in ("sudo", "doas"):
         # they start the command with a reset environment: the guard's PYTHONPATH entry is
@@ -6343,6 +6427,7 @@ def _unwrap(
         # bash's `exec -c` looks the program up with the shell's PATH, then empties the
         # environment for the started program only (red team 49a R49a-5): after the options
         emptied = emptied or (name == "exec" and option in flags and "c" in option[1:])
+        dashed = dashed or (name == "exec" and option in flags and "l" in option[1:])
         # `command -p` looks the program up on the shell's default path, for that lookup
         # alone: the program keeps the shell's environment, PATH too (red team 50b R50b-2)
         default_lookup = default_lookup or (name == "command" and option == "-p")
@@ -6407,11 +6492,10 @@ def _unwrap(
         return ["command", "-p"] + args[i + 1 :]
     if default_lookup and i < len(args):
         args = args[:i] + [_default_path_program(args[i])] + args[i + 1 :]
-    if renamed is not None and i < len(args):
-        _refuse_renamed_python(args[i], renamed, env)
-        if renamed.startswith("-") and program_name(args[i]) in SHELLS:
-            # `exec -a -bash bash -c ...`: an argv[0] starting with `-` is a login shell
-            env.update(_startup_files_env(f"{args[i]} as {renamed} (a login shell)", env, None))
+    argv0 = None
+    if (renamed is not None or dashed) and i < len(args):
+        argv0 = ("-" if dashed else "") + (args[i] if renamed is None else renamed)
+        _refuse_renamed_python(args[i], argv0, env)
     if emptied:
         if i < len(args) and os.sep not in args[i]:
             found = _which(args[i], env.get("PATH"))
@@ -6419,6 +6503,11 @@ def _unwrap(
                 return []  # bash: not found, nothing starts
             args = args[:i] + [found] + args[i + 1 :]
         _empty_environment(env)
+    if argv0 is not None and login_path.login_argv0(argv0) and program_name(args[i]) in SHELLS:
+        # `exec -a -bash bash -c ...`, `exec -l bash -c ...`: an argv[0] starting with `-` is
+        # a login shell; read after `exec -c` emptied the environment (`exec -cl`), where its
+        # profile sets the PATH anew all the same
+        env.update(_startup_files_env(f"{args[i]} as {argv0} (a login shell)", env, None))
     return args[i:]
 
 
@@ -6660,22 +6749,25 @@ def _startup_files_env(
         # bash reads ~/.profile from the passwd home when HOME is unset (`env -i bash -l`)
         homes = [merged.get("HOME") or _user_home(f"#{os.geteuid()}", what)]
     zdotdir = (merged.get("ZDOTDIR") or "") if env_kept else ""
+    # bash-completion's user files the environment names (red team 88 F4)
+    named = login_path.named_files(merged) if env_kept else ()
     for home in homes:
-        _refuse_startup_files(what, home, zdotdir)
+        _refuse_startup_files(what, home, zdotdir, named)
     given = merged.get("PATH", os.defpath) if path_kept else ""
     return {**env, "PATH": login_path.search(homes, given)}
 
 
-def _refuse_startup_files(what: str, home: str, zdotdir: str) -> None:
-    """``_startup_files_env``'s refusals for one home (and ZDOTDIR)."""
-    for folder in (home, zdotdir):
+def _refuse_startup_files(what: str, home: str, zdotdir: str, named: tuple = ()) -> None:
+    """``_startup_files_env``'s refusals for one home (and ZDOTDIR, and the ``named``
+    start-up files its environment names)."""
+    for folder in (home, zdotdir) + named:
         if folder and (not folder.startswith("/") or os.pathsep in folder):
             raise Unreadable(
                 f"{what} reads its start-up files from {folder[:80]}, which Warden cannot "
                 "place as a folder (relative, or holding a ':'), and they set the PATH its "
                 "commands run programs from: run them with a plain shell (bash -c)"
             )
-    changed = login_path.changed_file(home, zdotdir)
+    changed = login_path.changed_file(home, zdotdir, named)
     if changed:
         raise Unreadable(
             f"{what} reads {changed}, a start-up file written since the kernel started, which "
@@ -6683,7 +6775,10 @@ def _refuse_startup_files(what: str, home: str, zdotdir: str) -> None:
             "does not read it: run them with a plain shell (bash -c)"
         )
     try:
-        _refuse_folders_written([home] + ([zdotdir] if zdotdir else []))
+        # the folders of the files too: ~/.config (bash-completion's), a named file's
+        folders = [home] + ([zdotdir] if zdotdir else [])
+        folders += [os.path.join(home, ".config")] + [os.path.dirname(f) for f in named]
+        _refuse_folders_written(list(dict.fromkeys(folders)))
     except Unreadable as exc:
         raise Unreadable(
             f"{what} reads its start-up files from {home}, where an earlier command on the "

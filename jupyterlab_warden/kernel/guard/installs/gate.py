@@ -506,7 +506,8 @@ class InstallGate:
                             and self._script_operand(start, search, None, None)
                         )
                     ):
-                        self.decide_command(start, None, None, None, event)
+                        given = words[0] if words and words[0] != program else None
+                        self.decide_command(start, None, None, None, event, argv0=given)
                     return decided
         try:
             program, argv, env, cwd, shell = _plain_event(event, args)
@@ -539,6 +540,7 @@ class InstallGate:
             return decided
         if self._renamed_python(program, argv, env, cwd, event):
             return decided
+        given = argv[0] if argv and program is not None and argv[0] != program else None
         argv = _program_argv(program, argv)
         self._path_programs(search, env, cwd, event, None, here, argv)
         starts = [argv]
@@ -559,7 +561,7 @@ class InstallGate:
                     env is not None or not self.inherited.problem()
                 ):
                     continue
-            self.decide_command(start, None, env, cwd, event)
+            self.decide_command(start, None, env, cwd, event, argv0=given)
         return decided
 
     def _renamed_python(self, program, argv, env, cwd, event: str) -> bool:
@@ -935,9 +937,13 @@ class InstallGate:
             known.append(shadow)
         return known
 
-    def decide_command(self, argv, shell, env, cwd, call: str, in_process=False) -> None:
+    def decide_command(
+        self, argv, shell, env, cwd, call: str, in_process=False, argv0=None
+    ) -> None:
         """``env``: what the process is started with; None: it inherits this process's
-        environment (``self.inherited``; pip run in-process reads ``os.environ``)."""
+        environment (``self.inherited``; pip run in-process reads ``os.environ``); ``argv0``:
+        the argv[0] the start gives its program, ``argv[0]`` being the program in its place
+        (``_program_argv``): a shell's login convention (red team 88 F3)."""
         if env is None and not in_process:
             problem = self.inherited.problem()
             if problem:
@@ -954,7 +960,7 @@ class InstallGate:
             with running_process():  # pip.main: this process is the command's own start
                 requests = read_requests(argv, shell, env, cwd, stdin, self.launch)
         else:
-            requests = read_requests(argv, shell, env, cwd, stdin, self.launch)
+            requests = read_requests(argv, shell, env, cwd, stdin, self.launch, argv0=argv0)
         if requests:
             self._enforce(requests, call, in_process)
 
@@ -1391,14 +1397,22 @@ def _decided(decide, request, policy: dict, data) -> list:
 
 
 def read_requests(
-    argv, shell, env: Dict[str, str], cwd: str, stdin: str = "unknown", launch=None, reader=None
+    argv,
+    shell,
+    env: Dict[str, str],
+    cwd: str,
+    stdin: str = "unknown",
+    launch=None,
+    reader=None,
+    argv0=None,
 ) -> list:
     """Pure reading (no decision): the installs a command line or shell string would run,
     with their files, environment and config read. A command Warden cannot read becomes a
     request holding only the problem (refused by ``decide``). ``launch``: the gate's
     ``commands.LaunchGuard`` (whether child Pythons inherit a guard; ``guard_env``).
     ``reader``: called with the environment changes the reading follows, in the reading's
-    context, in place of the line's reading (a part of one: ``_older_programs``)."""
+    context, in place of the line's reading (a part of one: ``_older_programs``); ``argv0``:
+    the start's own argv[0], when ``argv[0]`` is its program in its place (``_program_argv``)."""
     from . import commands
     from .request import InstallRequest
 
@@ -1418,7 +1432,7 @@ def read_requests(
             elif shell is not None:
                 found = commands.shell_invocations(shell, 0, lost)
             else:
-                found = commands.invocations(argv, 0, lost, stdin=stdin)
+                found = commands.invocations(argv, 0, lost, stdin=stdin, argv0=argv0)
         found = _handed_redirections(found, env, cwd)
         requests = [r for inv in found for r in _via(inv, _requests(inv, env, cwd))]
     except commands.Unreadable as exc:
@@ -1942,7 +1956,8 @@ def _placed(program, search: str, present, cwd=None) -> tuple:
 
 def _program_argv(program, argv: List[str]) -> List[str]:
     """The start read by its program (the file exec runs) in argv[0]'s place: a Python's
-    argv[0] that places it elsewhere is refused before (``_renamed_python``, R54b-4)."""
+    argv[0] that places it elsewhere is refused before (``_renamed_python``, R54b-4); a
+    shell's (``-bash``: a login shell) is handed to the reading beside it (red team 88 F3)."""
     if program is None:
         return list(argv)
     return [program] + argv[1:]

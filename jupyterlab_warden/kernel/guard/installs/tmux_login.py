@@ -1,0 +1,209 @@
+"""What a terminal multiplexer's words start in a shell Warden must read as a login shell (red
+team 88 F7): ``tmux new-session -d`` (and new-window, split-window, respawn-*, a bare
+``tmux``) with no shell command runs tmux's default shell as a LOGIN shell (argv[0]
+``-bash``), which reads /etc/profile and ~/.profile (red team 86 F6's PATH class:
+~/.local/bin first); ``tmux send-keys 'tar czf o.tgz a.txt' Enter`` then types a line into
+it. screen with no command starts its shell too. The caller (``commands._multiplexer_shell``)
+reads such a start as a login start (a start-up file written since the kernel started is
+refused, the login PATH's new programs are read) and the typed lines as lines of that shell.
+
+Read fail closed: a key Warden does not map to text (Tab completes, arrows recall history,
+a hex key code types any character), typed text left without an Enter (it waits in the
+pane's line for what comes next), a buffer pasted into a pane, ``send-keys -K`` (the client's
+key bindings), and a multiplexer's own start-up file written since the kernel started (tmux
+runs its ``run-shell`` lines) are refused. Only ``os`` at import."""
+
+import os
+
+PROGRAMS = frozenset(("tmux", "screen"))
+# tmux's commands that start a shell command in a pane, its default shell with none
+_SHELL_STARTS = frozenset(("new-session", "new", "new-window", "neww", "split-window", "splitw",
+                           "respawn-pane", "respawnp", "respawn-window", "respawnw"))  # fmt: skip
+_TYPES = frozenset(("send-keys", "send"))
+_PASTES = frozenset(("paste-buffer", "pasteb"))
+# tmux's global options (tmux(1)): flags, and those that take a value
+_GLOBAL_FLAGS = frozenset("2CDlNuvV")
+_GLOBAL_VALUED = frozenset("cfLST")
+# the options of the commands read here that take a value (new-session's -f flags, split's
+# -l size; send-keys' -l is a flag: literal)
+_START_VALUED = frozenset("cefFlnpstTxy")
+_TYPE_VALUED = frozenset("cNt")
+# the keys typed as text: Enter (and its control codes), Space; C-c cancels the line, read as
+# its end (what was typed before is read as a line: the more)
+_KEY_TEXT = {"enter": "\n", "c-m": "\n", "^m": "\n", "c-j": "\n", "^j": "\n",
+             "kpenter": "\n", "space": " ", "c-c": "\n", "^c": "\n"}  # fmt: skip
+_KEY_NAMES = frozenset(("any", "bspace", "btab", "dc", "delete", "down", "end", "escape",
+                        "home", "ic", "insert", "left", "npage", "pagedown", "pageup", "pgdn",
+                        "pgup", "ppage", "right", "tab", "up"))  # fmt: skip
+_KEY_PREFIXES = ("c-", "m-", "s-", "^", "0x", "kp", "mouse", "wheel", "doubleclick",
+                 "tripleclick", "secondclick")  # fmt: skip
+# the start-up files tmux (its TMUX_CONF) and screen read as the server starts
+CONFIG_FILES = {
+    "tmux": ("/etc/tmux.conf", "~/.tmux.conf", "$XDG_CONFIG_HOME/tmux/tmux.conf",
+             "~/.config/tmux/tmux.conf"),
+    "screen": ("/etc/screenrc", "~/.screenrc"),
+}  # fmt: skip
+
+
+class Reading:
+    """``login``: the words start the default shell as a login shell; ``starts``: they start
+    a shell at all (a shell command runs in tmux's default shell, ``$SHELL -c``); ``lines``:
+    the lines typed into a pane; ``refused``: why Warden cannot read them ('' none)."""
+
+    def __init__(self) -> None:
+        self.login = False
+        self.starts = False
+        self.lines: list = []
+        self.refused = ""
+
+
+def read(name: str, words: list, command_names: tuple = ()) -> Reading:
+    """``name``'s (tmux or screen) ``words`` after the program; ``command_names``: tmux's
+    command names (a unique prefix of one is that command, as tmux resolves it)."""
+    if name == "screen":
+        return _screen(words)
+    found = Reading()
+    i = 0
+    while i < len(words) and words[i].startswith("-") and words[i] != "-":
+        word = words[i]
+        i += 1
+        if word == "--":
+            break
+        for k, letter in enumerate(word[1:]):
+            if letter in _GLOBAL_VALUED:
+                if letter == "c":  # `tmux -c TEXT`: a shell command, not a login shell
+                    found.starts = True
+                    return found
+                i += 0 if word[k + 2 :] else 1
+                break
+    commands = _commands(words[i:])
+    if not commands:
+        commands = [["new-session"]]  # `tmux`, `tmux -L x`: a new session
+    typed = ""
+    for command in commands:
+        verb = _resolved(command[0], command_names) if command else ""
+        valued = _TYPE_VALUED if verb in _TYPES else _START_VALUED
+        options, operands = _options(command[1:], valued)
+        if verb in _SHELL_STARTS:
+            found.starts = True
+            found.login = found.login or not operands
+        elif verb in _TYPES:
+            text, why = _typed(options, operands)
+            if why:
+                found.refused = found.refused or why
+            typed += text
+        elif verb in _PASTES:
+            found.refused = found.refused or (
+                f"tmux {verb} types a buffer's text into a pane, which Warden does not read: "
+                "use send-keys with the line, or run the command directly"
+            )
+    lines = typed.split("\n")
+    if lines[-1]:
+        found.refused = found.refused or (
+            f"tmux send-keys types {lines[-1][:40]!r} with no Enter after it, which waits in the "
+            "pane's line for what is typed next, and Warden cannot read that line whole: end "
+            "it with Enter"
+        )
+    found.lines = [line for line in lines[:-1] if line.strip()]
+    found.starts = found.starts or bool(found.lines)
+    return found
+
+
+def _screen(words: list) -> Reading:
+    """screen with no command word starts its shell (``$SHELL``, or ``shell`` of a screenrc),
+    read as a login shell (the safer: a screenrc's ``shell -bash`` makes it one)."""
+    found = Reading()
+    found.starts = True
+    found.login = not any(not word.startswith("-") for word in words)
+    return found
+
+
+def _commands(words: list) -> list:
+    """tmux's commands among its words: a word ending in ``;`` ends one (``\\;`` is a ``;``
+    of the word), as tmux's cmd_parse_from_arguments splits them."""
+    commands: list = [[]]
+    for word in words:
+        if word.endswith("\\;"):
+            commands[-1].append(word[:-2] + ";")
+        elif word.endswith(";"):
+            if word[:-1]:
+                commands[-1].append(word[:-1])
+            commands.append([])
+        else:
+            commands[-1].append(word)
+    return [c for c in commands if c]
+
+
+def _resolved(word: str, names: tuple) -> str:
+    if not names or word in names:
+        return word
+    found = [n for n in names if "-" in n and n.startswith(word)]
+    return found[0] if len(found) == 1 else word
+
+
+def _options(words: list, valued: frozenset) -> tuple:
+    """(the option letters given, the operands) of a tmux command, read as getopt does:
+    options until the first word that is none (or ``--``)."""
+    given = set()
+    i = 0
+    while i < len(words) and words[i].startswith("-") and words[i] != "-":
+        word = words[i]
+        i += 1
+        if word == "--":
+            break
+        for k, letter in enumerate(word[1:]):
+            given.add(letter)
+            if letter in valued:
+                i += 0 if word[k + 2 :] else 1
+                break
+    return given, words[i:]
+
+
+def _typed(options: set, keys: list) -> tuple:
+    """(the text send-keys types, why Warden cannot read it or '')."""
+    if options & set("HK"):
+        return "", (
+            "tmux send-keys -H/-K types keys Warden does not read as text (hex codes, the "
+            "client's key bindings): send the line as text"
+        )
+    if "X" in options:
+        return "", ""  # copy-mode commands: nothing typed into the shell
+    if "l" in options:
+        return "".join(keys), ""
+    text = ""
+    for key in keys:
+        lower = key.lower()
+        if lower in _KEY_TEXT:
+            text += _KEY_TEXT[lower]
+        elif len(key) > 1 and (
+            lower in _KEY_NAMES
+            or lower.startswith(_KEY_PREFIXES)
+            or (lower[0] == "f" and lower[1:].isdigit())
+        ):
+            return "", (
+                f"tmux send-keys types the key {key[:20]!r}, which Warden does not read as text "
+                "(it may complete, recall or edit the pane's line): send the line as text, "
+                "then Enter"
+            )
+        else:
+            text += key  # a word tmux knows as no key is typed as its characters
+    return text, ""
+
+
+def changed_config(name: str, env: dict, home: str) -> str:
+    """The first start-up file of ``name`` (tmux, screen) written since the kernel started
+    ('' none): tmux runs its ``run-shell`` lines, and its ``default-command`` and
+    ``default-shell`` replace the shell, as the server starts."""
+    from .kernel_age import changed_since_start
+
+    xdg = env.get("XDG_CONFIG_HOME") or ""
+    for path in CONFIG_FILES.get(name, ()):
+        if path.startswith("$XDG_CONFIG_HOME"):
+            if not xdg:
+                continue
+            path = xdg + path[len("$XDG_CONFIG_HOME") :]
+        if path.startswith("~/"):
+            path = os.path.join(home, path[2:])
+        if os.path.lexists(path) and changed_since_start(path):
+            return path
+    return ""
