@@ -3310,8 +3310,10 @@ def _path_file_starts(
     if "~" in search:  # bash's ``~/bin``, from the HOME the command runs with (red team 86 F1)
         started = startup_modules.START_ENVIRON.get()
         home = env.get("HOME", (os.environ if started is None else started).get("HOME"))
+    started = startup_modules.START_ENVIRON.get()
+    cdpath = bool(env.get("CDPATH", (os.environ if started is None else started).get("CDPATH")))
     found = path_programs.new_programs(
-        search, folder or os.getcwd(), None, older, unlisted, unsure, home, list(argv)
+        search, folder or os.getcwd(), None, older, unlisted, unsure, home, list(argv), cdpath
     )
     if unsure:
         raise Unreadable(unsure[0].replace("this start's PATH", "the PATH it is given"))

@@ -61,6 +61,7 @@ def new_programs(
     unsure=None,
     home=None,
     words=None,
+    cdpath=False,
 ) -> list:
     """The program files (executable regular files, or links) in the folders of ``search`` (a
     PATH string; relative folders from ``cwd``) whose file, or link, changed since the kernel
@@ -98,12 +99,24 @@ def new_programs(
     if relative:
         # a relative folder (``bin``, ``.``, an empty entry, ``~/bin`` as execvp reads it):
         # from the start's folder, written out (one ``getcwd`` per start of such a PATH only)
-        if words is not None and unsure is not None:
-            moved = _moves(words)
-            if moved:
-                unsure.append(_moved_reason(relative, moved))
+        moved = ()
+        if words is not None and unsure is not None and _moves(words):
+            # red team 88 FR1: each folder a move names as a plain word is read as well; a
+            # move to a folder Warden cannot tell refuses the start
+            moved, unknown = _targets(words, cdpath)
+            if unknown:
+                unsure.append(_moved_reason(relative, unknown))
         here = os.getcwd()
-        named = _folders(search, os.path.join(here, os.fsdecode(cwd)) if cwd else here, home)[0]
+        base = os.path.join(here, os.fsdecode(cwd)) if cwd else here
+        named = _folders(search, base, home)[0]
+        if moved:
+            named = list(named)
+            seen = {entry[0] for entry in named}
+            for folder in moved:
+                for entry in _folders(search, os.path.join(base, folder), home)[0]:
+                    if entry[0] not in seen:
+                        seen.add(entry[0])
+                        named.append(entry)
     for folder, slashed, alias in named:
         if alias is not None:
             if alias is _STACK:
@@ -369,11 +382,18 @@ def _moves(words) -> str:
     return moves(words)
 
 
+def _targets(words, cdpath: bool) -> tuple:
+    from .folder_moves import targets
+
+    return targets(words, cdpath)
+
+
 def _moved_reason(relative: tuple, moved: str) -> str:
     return (
         f"its PATH holds the relative folder {relative[0]}, which each program looks names up "
-        f"in from its own working folder, and the start may run programs in another folder "
-        f"({moved!r}): Warden reads the folder only from the folder the start begins in; write "
+        f"in from its own working folder, and the start may run programs in a folder Warden "
+        f"cannot tell ({moved!r}): Warden reads the folder from the folder the start begins "
+        "in and from each folder a move names as a plain word (cd data, git -C repo); write "
         "PATH's folders out"
     )
 
