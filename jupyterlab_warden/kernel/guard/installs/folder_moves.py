@@ -84,6 +84,13 @@ _KEPT = 16  # folders a start's moves may lead to, at most (more: read as one Wa
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/+,@%-")
 
 
+def _shell_c(words, index: int) -> bool:
+    """The word before ``words[index]`` is a shell's ``-c`` (``-c``, ``-lc``, ``-ec``): the
+    word is the whole shell text, the next one its $0 (``bash -c cd sub`` goes HOME)."""
+    before = words[index - 1] if index > 0 else ""
+    return type(before) is str and before[:1] == "-" and before[1:2] != "-" and "c" in before[1:]
+
+
 def targets(words, cdpath: bool = False) -> tuple:
     """(the folders, relative to the start's, its programs may run in after the moves in
     ``words``, the first move whose folder Warden cannot tell or ''), red team 88 FR1: where
@@ -128,7 +135,8 @@ def targets(words, cdpath: bool = False) -> tuple:
                 token, next_index, whole = stream[at + 1]
                 if next_index == index:
                     value = token.rstrip(";&|)}")
-                elif alone and whole:
+                elif alone and whole and not _shell_c(words, index):
+                    # ``git -C repo``, ``cmake -E chdir sub``, a line's ``cd data`` read as argv
                     value = token
         elif core.startswith("--") and "=" in core and core.partition("=")[0] in _OPTIONS:
             value = core.partition("=")[2]
