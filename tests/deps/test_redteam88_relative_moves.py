@@ -16,7 +16,7 @@ Each runs sub/bin/gzip, unread. Held (controls): the plain ``cd sub && tar``, an
 import os
 
 import pytest
-from launched import Kernel, installed
+from launched import installed
 from real_uv import real_uv
 from test_redteam82_path_link_target import _payload
 
@@ -27,7 +27,9 @@ with open('sub/bin/gzip', 'w') as fh:
 os.chmod('sub/bin/gzip', 0o755)
 """
 # the kernel's own PATH made relative by the cell (not for the line-* forms)
-KERNEL_PATH = "os.environ['PATH'] = 'bin:' + os.environ['PATH']  # relative: from the start's folder\n"
+KERNEL_PATH = (
+    "os.environ['PATH'] = 'bin:' + os.environ['PATH']  # relative: from the start's folder\n"
+)
 STARTS = {
     "quoted-cd": "subprocess.run('c\\\\d sub && tar czf ../o.tgz ../a.txt', shell=True)\n",
     "unshare-w": "subprocess.run(['unshare', '-w', 'sub', 'tar', 'czf', '../o.tgz', '../a.txt'])\n",
@@ -35,7 +37,9 @@ STARTS = {
         "subprocess.run(['cmake', '-E', 'chdir', 'sub', 'tar', 'czf', '../o.tgz', '../a.txt'])\n"
     ),
     # a PATH the LINE gives (no os.environ change at all: a plain `!` line)
-    "line-unshare": "os.system('PATH=bin:UVDIR:/usr/bin:/bin unshare -w sub tar czf ../o.tgz ../a.txt')\n",
+    "line-unshare": (
+        "os.system('PATH=bin:UVDIR:/usr/bin:/bin unshare -w sub tar czf ../o.tgz ../a.txt')\n"
+    ),
     "line-cmake": (
         "os.system('PATH=bin:UVDIR:/usr/bin:/bin cmake -E chdir sub tar czf ../o.tgz ../a.txt')\n"
     ),
@@ -45,6 +49,9 @@ STARTS = {
 
 @pytest.mark.parametrize("how", sorted(STARTS))
 def test_a_relative_path_folder_after_an_unseen_move_is_read(kernel, how):
+    """The payload of each form installs without Warden; with Warden the start is refused.
+    Fixed (fix88c): folder_moves sees unshare's -w and cmake's chdir, and a relative folder
+    is checked for moves where the start's folder is given (the line forms)."""
     installed("tar")
     (kernel.work / "a.txt").write_text("a\n")
     (kernel.work / "sub").mkdir(exist_ok=True)

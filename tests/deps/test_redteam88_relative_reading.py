@@ -141,6 +141,7 @@ def test_a_plain_move_names_its_folder(words, folders):
         ["zsh", "-ec", "chdir", "sub"],
         "find . -execdir gzip {} ;",
         ["unshare", "-w", "sub", "tar"],
+        'unshare"-w" sub tar',  # one shell word: its pieces read in order, as moves reads them
         "export CDPATH=/x; cd data && tar",
     ],
 )

@@ -30,7 +30,7 @@ def _cell(kernel: Kernel, how: str) -> str:
         cell += "env = dict(os.environ, PATH='~+/pb:' + os.environ['PATH'])\n"
         cell += "subprocess.run(['bash', '-c', 'gzip -c a.txt > a.gz'], env=env)\n"
     else:  # a plain `!` line: dash runs bash, which sets the PATH and looks gzip up
-        cell += "os.system(\"bash -c \\\"export PATH='~+/pb':$PATH; gzip -c a.txt > a.gz\\\"\")\n"
+        cell += 'os.system("bash -c \\"export PATH=\'~+/pb\':$PATH; gzip -c a.txt > a.gz\\"")\n'
     return cell
 
 

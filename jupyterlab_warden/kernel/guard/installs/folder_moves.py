@@ -119,8 +119,10 @@ def targets(words, cdpath: bool = False) -> tuple:
     after: tuple = ()
     for at, (token, index, alone) in enumerate(stream):
         pieces = token.translate(_SEPARATORS).split()
-        movers = [piece for piece in pieces if _moving(piece, after)]
-        for piece in pieces:
+        movers = []
+        for piece in pieces:  # as ``moves`` reads them: a program's options after its name
+            if _moving(piece, after):
+                movers.append(piece)
             after = _after(piece, after)
         if not movers:
             continue
