@@ -3014,7 +3014,7 @@ def _which(name: str, search: Optional[str], strict: bool = True) -> str:
         # shutil.which do not (red team 86 F1): the two lookups must not find two files
         texts = search.split(os.pathsep)
         expanded = [
-            os.path.expanduser(t) if t.startswith("~") else f for t, f in zip(texts, folders)
+            _bash_tilde(name, t, strict) if t.startswith("~") else f for t, f in zip(texts, folders)
         ]
         other = shutil.which(name, path=os.pathsep.join(expanded)) or ""
         if not found:
@@ -3026,6 +3026,32 @@ def _which(name: str, search: Optional[str], strict: bool = True) -> str:
                 f"{found or 'nothing'}): write PATH's folders out"
             )
     return found
+
+
+def _bash_tilde(name: str, folder: str, strict: bool) -> str:
+    """A PATH folder written with a leading ``~`` as bash expands it when it looks ``name``
+    up: ``~``/``~user`` a home (``os.path.expanduser``); ``~+`` $PWD, the folder the command
+    runs in (red team 88 F8: read as the relative folder it is); ``~-`` ($OLDPWD) and ``~N``
+    (the ``dirs`` stack) a folder the shell was in before, which Warden cannot tell."""
+    from .path_programs import tilde_kind
+
+    kind = tilde_kind(folder)
+    if kind == "stack":
+        raise Unreadable(
+            f"{name} is looked up on a PATH with the folder {folder}, which bash reads from its "
+            "OLDPWD or its folder stack (a folder the shell was in before), which Warden "
+            "cannot tell: write PATH's folders out"
+        )
+    if kind == "pwd":
+        rest = folder[2:].lstrip("/")
+        try:
+            return _placed(rest or ".", strict)
+        except Unreadable:
+            raise Unreadable(
+                f"{name} is looked up on a PATH with the folder {folder}, the folder the "
+                "command runs in, which Warden cannot tell: write PATH's folders out"
+            ) from None
+    return os.path.expanduser(folder)
 
 
 # A program word that names the starting process (red team 14 R14-20): checked on the word
@@ -3344,8 +3370,10 @@ def _path_file_starts(
     if "~" in search:  # bash's ``~/bin``, from the HOME the command runs with (red team 86 F1)
         started = startup_modules.START_ENVIRON.get()
         home = env.get("HOME", (os.environ if started is None else started).get("HOME"))
+    started = startup_modules.START_ENVIRON.get()
+    cdpath = bool(env.get("CDPATH", (os.environ if started is None else started).get("CDPATH")))
     found = path_programs.new_programs(
-        search, folder or os.getcwd(), None, older, unlisted, unsure, home, list(argv)
+        search, folder or os.getcwd(), None, older, unlisted, unsure, home, list(argv), cdpath
     )
     if unsure:
         raise Unreadable(unsure[0].replace("this start's PATH", "the PATH it is given"))

@@ -709,7 +709,14 @@ class InstallGate:
         if "~" in search:  # ``~/bin``: bash expands it from the start's HOME (red team 86 F1)
             home = (env if env is not None else self.inherited).get("HOME")
             home = os.fsdecode(home) if isinstance(home, (str, bytes)) else None
-        files = new_programs(search, cwd, present, older, unlisted, unsure, home, words)
+        cdpath = False
+        if words is not None:  # bash's ``cd data`` may go to ``$CDPATH/data`` (FR1's reading)
+            given = env if env is not None else self.inherited
+            try:
+                cdpath = bool(given.get("CDPATH") or given.get(b"CDPATH"))
+            except (TypeError, ValueError, AttributeError):
+                cdpath = True  # an environment Warden cannot ask: a cd's folder is not told
+        files = new_programs(search, cwd, present, older, unlisted, unsure, home, words, cdpath)
         if unlisted or unsure:
             why = unsure[0] if unsure else _unlisted_folder(unlisted[0])
             self._enforce([_refused_start(why)], call, in_process=False)

@@ -61,6 +61,7 @@ def new_programs(
     unsure=None,
     home=None,
     words=None,
+    cdpath=False,
 ) -> list:
     """The program files (executable regular files, or links) in the folders of ``search`` (a
     PATH string; relative folders from ``cwd``) whose file, or link, changed since the kernel
@@ -90,17 +91,38 @@ def new_programs(
     # read once per call, not once per folder (every start pays this loop: ~10 folders)
     look, read_link = os.stat, os.readlink
     named, relative = _folders(search, cwd, home)
+    if cwd is not None and words is not None and not relative:
+        # a relative folder placed from the start's folder given (Popen's absolute ``cwd``, a
+        # line's folder) is still one the start's programs read from THEIR folder (red team
+        # 88 F5: ``PATH=bin:... unshare -w sub tar`` in a line read from the kernel's folder)
+        relative = _folders(search, None, home)[1]
     if relative:
         # a relative folder (``bin``, ``.``, an empty entry, ``~/bin`` as execvp reads it):
         # from the start's folder, written out (one ``getcwd`` per start of such a PATH only)
-        if words is not None and unsure is not None:
-            moved = _moves(words)
-            if moved:
-                unsure.append(_moved_reason(relative, moved))
+        moved = ()
+        if words is not None and unsure is not None and _moves(words):
+            # red team 88 FR1: each folder a move names as a plain word is read as well; a
+            # move to a folder Warden cannot tell refuses the start
+            moved, unknown = _targets(words, cdpath)
+            if unknown:
+                unsure.append(_moved_reason(relative, unknown))
         here = os.getcwd()
-        named = _folders(search, os.path.join(here, os.fsdecode(cwd)) if cwd else here, home)[0]
+        base = os.path.join(here, os.fsdecode(cwd)) if cwd else here
+        named = _folders(search, base, home)[0]
+        if moved:
+            named = list(named)
+            seen = {entry[0] for entry in named}
+            for folder in moved:
+                for entry in _folders(search, os.path.join(base, folder), home)[0]:
+                    if entry[0] not in seen:
+                        seen.add(entry[0])
+                        named.append(entry)
     for folder, slashed, alias in named:
         if alias is not None:
+            if alias is _STACK:
+                if unsure is not None:
+                    unsure.append(_stack_reason(folder))
+                continue  # bash's OLDPWD or folder stack: no folder Warden can name
             if alias is _PROCESS:
                 if unsure is not None:
                     unsure.append(_process_reason(folder, _process_root(folder)))
@@ -233,6 +255,7 @@ def _folders(search: str, cwd, home=None) -> tuple:
     known = _SEARCHES.get((search, cwd, home))
     if known is None:
         named = []
+        stacked = []  # folders bash reads from its OLDPWD or folder stack (``_tilde``)
         for folder in search.split(os.pathsep):
             folder = folder or "."
             forms = (folder,)
@@ -240,6 +263,10 @@ def _folders(search: str, cwd, home=None) -> tuple:
                 forms = (_tilde(folder, home), folder)
             for form in forms:
                 if form is None:
+                    continue
+                if form is _STACK:
+                    if folder not in stacked:
+                        stacked.append(folder)
                     continue
                 if cwd is not None and not form.startswith("/"):
                     form = os.path.join(os.fsdecode(cwd), form)
@@ -254,7 +281,8 @@ def _folders(search: str, cwd, home=None) -> tuple:
                     _PROCESS if _process_root(folder) else _alias(folder, named),
                 )
                 for folder in named
-            ),
+            )
+            + tuple((folder, folder, _STACK) for folder in stacked),
             relative,
         )
         if len(_SEARCHES) >= 64:
@@ -293,11 +321,22 @@ def _process_reason(folder: str, root: str, link: str = "") -> str:
     )
 
 
-def _tilde(folder: str, home) -> str:
+_STACK = object()  # ``_tilde``'s answer for ``~-``, ``~N``, ``~+N``, ``~-N``
+
+
+def _tilde(folder: str, home):
     """``folder`` (``~/bin``, ``~user/bin``) as bash expands it: ``~`` from ``home`` (the
     start's HOME; unset: the user's home in the password database), ``~user`` that user's
-    home; None when bash leaves it as written (no such user)."""
+    home; None when bash leaves it as written (no such user). bash's other tilde prefixes
+    (red team 88 F8): ``~+`` is $PWD, the folder the shell runs in, returned relative (``.``,
+    ``DIR``: read as any relative folder is, from the start's folder, moves and all); ``~-``
+    ($OLDPWD) and ``~N``/``~+N``/``~-N`` (the ``dirs`` stack) name a folder of the shell's
+    past, which Warden cannot tell: ``_STACK``."""
     name, slash, rest = folder[1:].partition("/")
+    if name == "+":
+        return (rest or ".") if slash else "."
+    if name == "-" or (name.lstrip("+-").isdigit() and name.lstrip("+-").isascii()):
+        return _STACK
     try:
         import pwd  # built in: no file read at import
 
@@ -308,6 +347,27 @@ def _tilde(folder: str, home) -> str:
     except (KeyError, ImportError, OSError, ValueError):
         return None
     return base.rstrip("/") + "/" + rest if slash else base
+
+
+def _stack_reason(folder: str) -> str:
+    return (
+        f"the folder {folder} on this start's PATH is one bash reads from its OLDPWD or its "
+        "folder stack (``~-``, ``~N``: a folder the shell was in before), which Warden cannot "
+        "tell; write PATH's folders out"
+    )
+
+
+def tilde_kind(folder: str) -> str:
+    """How bash reads a PATH folder's tilde prefix (``_tilde``, for ``commands._which``):
+    ``pwd`` (``~+``), ``stack`` (``~-``, ``~N``), '' (``~``, ``~user``, none)."""
+    if not folder.startswith("~"):
+        return ""
+    name = folder[1:].partition("/")[0]
+    if name == "+":
+        return "pwd"
+    if name == "-" or (name.lstrip("+-").isdigit() and name.lstrip("+-").isascii()):
+        return "stack"
+    return ""
 
 
 def relative_folders(search: str) -> tuple:
@@ -322,11 +382,18 @@ def _moves(words) -> str:
     return moves(words)
 
 
+def _targets(words, cdpath: bool) -> tuple:
+    from .folder_moves import targets
+
+    return targets(words, cdpath)
+
+
 def _moved_reason(relative: tuple, moved: str) -> str:
     return (
         f"its PATH holds the relative folder {relative[0]}, which each program looks names up "
-        f"in from its own working folder, and the start may run programs in another folder "
-        f"({moved!r}): Warden reads the folder only from the folder the start begins in; write "
+        f"in from its own working folder, and the start may run programs in a folder Warden "
+        f"cannot tell ({moved!r}): Warden reads the folder from the folder the start begins "
+        "in and from each folder a move names as a plain word (cd data, git -C repo); write "
         "PATH's folders out"
     )
 
