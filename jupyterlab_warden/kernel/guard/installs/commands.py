@@ -69,6 +69,7 @@ from .appends import rewritten as appends_rewritten
 from .eval_names import assigned as eval_assigned
 from .eval_names import unreadable as eval_unreadable
 from .folders import in_full
+from .prefix_values import resolved_words as prefix_resolved_words
 
 # the builtins of the boot for this module's functions (red team 38a R38a-1, R38a-5)
 __builtins__ = FROZEN
@@ -919,7 +920,17 @@ def _shell_invocations(
         command = _aliased(command, aliases)
         if line.keyword:
             command = shell_values.keyword_words(command)  # `set -k`: NAME=v words anywhere
+        line.begin(commands[k - 1][2] if k else "")
+        if k == unknown_from:
+            line.lose_folder()
+        # a function body runs where the function is called, after any cd on the line
+        folder = None if places[k].in_function and moves else line.cwd
+        # after `cd d;` each folder it may run in, for where it writes (``_MAYBE_FOLDERS``)
+        maybe = () if places[k].in_function and moves else line.maybe
+        line.here = folder  # what $PWD names for this command (R38b-5)
+        # (entered before its words are read: `cd d && PATH=$PWD/bin:$PATH x` is d's)
         command = line.appended(command)  # `PATH+=DIR` as `PATH=OLD+DIR` (red team 88 F2)
+        command = line.prefix_resolved(command)  # `PATH=$PWD/b:$PATH x` (red team 88 FR2)
         _refuse_expansion(command, mentions_installer)
         line.refuse_unknown_path(command, functions)
         # the writes of the lines the command runs as text, their link places, their makers
@@ -933,14 +944,6 @@ def _shell_invocations(
         _keep_aliases(command, aliases, places[k].nested or same_shell is not None)
         if stdin == "unknown" and k and commands[k - 1][2] in ("|", "|&"):
             stdin = "pipe"
-        line.begin(commands[k - 1][2] if k else "")
-        if k == unknown_from:
-            line.lose_folder()
-        # a function body runs where the function is called, after any cd on the line
-        folder = None if places[k].in_function and moves else line.cwd
-        # after `cd d;` each folder it may run in, for where it writes (``_MAYBE_FOLDERS``)
-        maybe = () if places[k].in_function and moves else line.maybe
-        line.here = folder  # what $PWD names for this command (R38b-5)
         _refuse_builtin_expansion(command, line)
         called = _function_called(command, functions)
         if called is not None:
@@ -1818,7 +1821,9 @@ class _LineState:
         inherited = os.environ
 
         def lookup(name: str) -> Optional[str]:
-            if "$" + name in self.literal or name in unknown or shell_values.ANY in unknown:
+            # `'$X'`, `'${X}'`: the shell does not expand a quoted name (red team 88 FR2)
+            quoted = "$" + name in self.literal or "${" + name in self.literal
+            if quoted or name in unknown or shell_values.ANY in unknown:
                 return None
             if name == "PWD":
                 return self.pwd()
@@ -1871,6 +1876,34 @@ class _LineState:
             self.unresolved = self.unresolved or "an appending assignment (NAME+=...) on the line"
         self.unknown_names |= unknown
         return words
+
+    def prefix_resolved(self, command: List[str]) -> List[str]:
+        """``command`` with the values of its assignment words (its own and its wrappers':
+        ``env PATH=$PWD/b:$PATH x``) as the shell gives them, where the line tells them
+        (``prefix_values``; red team 88 FR2): read as ``export PATH=$PWD/b:$PATH`` is."""
+        if not any(_ASSIGNMENT_WORD.match(w) and "$" in w for w in command):
+            return command
+        own = 0
+        while own < len(command) and _ASSIGNMENT_WORD.match(command[own]):
+            own += 1
+        try:
+            argv = program_argv(command)
+        except ValueError:  # `env -S` with unbalanced quotes: its own words only
+            argv = ["$"]
+        # the wrappers' words up to the program (as ``_refuse_expansion`` reads them)
+        before = len(command) - len(argv)
+        end = before if before >= 0 and command[before:] == argv else own
+        touched = self.unknown_names | self.unresolved_values | self.unset_names | set(self.env)
+        plain = not touched & {"IFS", shell_values.ANY}
+        return prefix_resolved_words(command, own, end, _reading_variable, self._told, plain)
+
+    def _told(self, value: str) -> Optional[str]:
+        """``value`` resolved as ``export`` reads it; None where a name it expands holds a
+        value the shell makes itself (``env -i``'s PATH: the shell's default)."""
+        for name in re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", value):
+            if isinstance(self.env.get(name), (UnknownValue, unset.Unset)):
+                return None
+        return self.resolved(value, inherit=True)
 
     def refuse_unknown_path(self, command: List[str], functions) -> None:
         """A program found by name on a PATH the line set to a value Warden cannot resolve
