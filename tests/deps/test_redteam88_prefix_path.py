@@ -85,6 +85,13 @@ def test_an_unresolvable_prefix_path_is_refused(line):
     assert "PATH" in reading(line), line
 
 
+def test_a_quoted_braced_name_is_no_expansion():
+    """``'${HOME}/bin'`` is the literal folder ``${HOME}/bin`` (relative): the line's
+    resolution took it for HOME's folder (export too), now it is a value Warden cannot tell."""
+    assert "ls is looked up on a PATH" in reading("export PATH='${HOME}/bin':$PATH; ls")
+    assert reading("export PATH=${HOME}/bin:$PATH; ls") == ""
+
+
 @pytest.mark.parametrize("value", ["/tmp/$(id)", "/tmp/`id`", "/tmp/a\\b"])
 def test_a_value_holding_shell_text_is_not_read_again(monkeypatch, value):
     """An inherited value put in the word would be read as shell text once more: refused."""
