@@ -1898,10 +1898,16 @@ class _LineState:
         return prefix_resolved_words(command, own, end, _reading_variable, self._told, plain)
 
     def _told(self, value: str) -> Optional[str]:
-        """``value`` resolved as ``export`` reads it; None where a name it expands holds a
-        value the shell makes itself (``env -i``'s PATH: the shell's default)."""
+        """``value`` resolved as ``export`` reads it; None where a name it expands is one the
+        start holds as unknown or removed (``env -i``, ``exec -c``), or one neither the line
+        nor the shell's environment has (``PATH=$X:$PATH`` with no X: '' to the shell, but
+        a name Warden cannot tell is not set by what runs the line; the shared vectors of
+        R13-9 keep it refused on both sides)."""
         for name in re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", value):
-            if isinstance(self.env.get(name), (UnknownValue, unset.Unset)):
+            held = self.env.get(name)
+            if isinstance(held, (UnknownValue, unset.Unset)):
+                return None
+            if held is None and name != "PWD" and name not in os.environ:
                 return None
         return self.resolved(value, inherit=True)
 

@@ -10,8 +10,8 @@ lookup, the start's environment and the guard's PATH folder rules all see that v
 Left as written (and refused where the value decides how the line is read), fail closed:
 - a value naming a variable the same command assigned in an earlier word (``X=a Y=$X cmd``:
   bash sees the earlier prefix word, dash does not);
-- a value ``resolve`` does not tell (another expansion, a quoted ``'$X'``, an unknown name),
-  or one holding the shell's own defaults (``env -i``'s unset PATH);
+- a value ``resolve`` does not tell (another expansion, a quoted ``'$X'``, an unknown name,
+  a name the start does not hold: ``_LineState._told``);
 - a resolved value that holds shell text (``$``, a backquote, a backslash), which the reading
   would take for an expansion again, or a substitution's marker;
 - in a wrapper's word (an argument, which the shell splits and globs, unlike an
@@ -50,8 +50,10 @@ def resolved_words(
             continue  # a wrapper's option (`env -u X`)
         name, value = found.groups()
         named = set(_NAMED.findall(value))
+        argument = i >= own  # split and globbed by the shell, unlike an assignment
         if "$" in value and reads(name) and not named & earlier:
-            out[i] = _resolved(name, value, named, resolve, i < own or splits_plainly, i < own)
+            if not (argument and not splits_plainly):
+                out[i] = _resolved(name, value, named, resolve, argument)
         earlier.add(name)
     return out
 
@@ -61,18 +63,14 @@ def _resolved(
     value: str,
     named: set,
     resolve: Callable[[str], Optional[str]],
-    readable: bool,
-    assignment: bool,
+    argument: bool,
 ) -> str:
     word = name + "=" + value
-    if not readable:
-        return word
     full = resolve(value)
     if full is None or _SHELL_TEXT.search(full):
         return word
-    if not assignment:
-        # an argument: the expanded values are split at blanks and globbed
-        parts = [resolve("${" + each + "}") for each in named]
-        if any(part is None or _SPLIT.search(part) for part in parts):
-            return word
+    # an argument's expanded values are split at blanks and globbed
+    parts = [resolve("${" + each + "}") for each in named] if argument else []
+    if any(part is None or _SPLIT.search(part) for part in parts):
+        return word
     return name + "=" + full
