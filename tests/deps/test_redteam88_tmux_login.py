@@ -17,6 +17,8 @@ from launched import home_program_cell, installed
 from test_age81_old_path_programs import _older_than_a_start
 from test_redteam86b_login_shell_path import _full_path_payload, _home
 
+from jupyterlab_warden.kernel.guard.installs import tmux_login
+
 WAIT = (
     "for _ in range(150):\n"
     "    if glob.glob('{target}/warden_demo_pkg*'):\n"
@@ -118,3 +120,26 @@ def test_send_keys_that_warden_cannot_read_as_a_line_is_refused(kernel, keys, wh
     cell = "import subprocess\n" + run
     result = kernel.cell(cell, launched=True)
     assert why in (result["refused"] or ""), result
+
+
+@pytest.mark.parametrize(
+    "words, nothing",
+    [
+        (["ls"], True),
+        (["new", "-s", "work"], True),
+        (["display", "-p", "#S"], True),
+        (["-L", "s", "list-sessions", ";", "has-session", "-t", "w"], True),
+        ([], True),  # a bare tmux: a new session's shell
+        (["display", "-p", "#(touch x)"], False),  # a format's command runs
+        (["-f", "my.conf", "ls"], False),  # a config file's commands run
+        (["-S", "sock", "ls"], False),  # a socket made where the word says
+        (["new", "-d", "cp a b"], False),  # a shell command
+        (["run-shell", "cp a b"], False),
+        (["send-keys", "echo hi", "Enter"], False),
+        (["lis"], False),  # a prefix: not resolved here (fail closed)
+    ],
+)
+def test_which_tmux_commands_write_nothing_for_the_line(words, nothing):
+    """``tmux ls && tmux new -s work``: the first tmux is no writer a later login shell's
+    start-up files must fear (shared vector R15-8); one that may run a command is."""
+    assert tmux_login.writes_nothing(words) is nothing

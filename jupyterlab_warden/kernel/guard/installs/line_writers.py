@@ -993,7 +993,16 @@ _READERS: Dict[str, Callable[[str, List[str], Dict[str, str]], Optional[Reach]]]
     "git": lambda name, args, env: _git(args),
     "tar": lambda name, args, env: _tar(args),
     "unzip": lambda name, args, env: _unzip(args, env),
+    "tmux": lambda name, args, env: _tmux(args),
 }
+
+
+def _tmux(args: List[str]) -> Optional[Reach]:
+    """tmux writes nothing when its commands only report or start a shell with no command
+    (``tmux ls && tmux new -s work``); else None: it may write anything where it runs."""
+    from .tmux_login import writes_nothing
+
+    return [] if writes_nothing(args) else None
 
 
 def may_write(name: str) -> bool:

@@ -109,6 +109,49 @@ def read(name: str, words: list, command_names: tuple = ()) -> Reading:
     return found
 
 
+# tmux's commands that only report, or end what runs, writing no file (a format's `#(CMD)`
+# aside: ``writes_nothing``), by their names and aliases as tmux(1) gives them
+_REPORTS = frozenset((
+    "list-sessions", "ls", "list-windows", "lsw", "list-panes", "lsp", "list-clients", "lsc",
+    "list-buffers", "lsb", "list-commands", "lscm", "list-keys", "lsk", "display-message",
+    "display", "has-session", "has", "show-options", "show", "show-window-options", "showw",
+    "show-environment", "showenv", "show-hooks", "show-messages", "showmsgs", "server-info",
+    "info", "kill-session", "kill-server", "kill-window", "killw", "kill-pane", "killp",
+    "detach-client", "detach",
+))  # fmt: skip
+
+
+def writes_nothing(words: list) -> bool:
+    """Whether tmux ``words`` (after the program) surely write no file for a later command
+    of the line to meet (``line_writers``: a program off its list may write anything where
+    it runs): no global option that runs or reads commands or names a socket path (``-c``,
+    ``-f``, ``-S``), no format's ``#(CMD)``, and each command one that reports or ends
+    (``ls``, ``display -p``), or starts the default shell with no command (a login shell
+    whose start-up files are read as such: ``commands._multiplexer_shell``). A command
+    named by a prefix, typed keys, or anything else: False (fail closed)."""
+    if any("#(" in word for word in words):
+        return False
+    i = 0
+    while i < len(words) and words[i].startswith("-") and words[i] != "-":
+        word = words[i]
+        i += 1
+        if word == "--":
+            break
+        for k, letter in enumerate(word[1:]):
+            if letter in _GLOBAL_VALUED:
+                if letter in "cfS":
+                    return False
+                i += 0 if word[k + 2 :] else 1
+                break
+    for command in _commands(words[i:]) or [["new-session"]]:
+        if command[0] in _REPORTS:
+            continue
+        if command[0] in _SHELL_STARTS and not _options(command[1:], _START_VALUED)[1]:
+            continue
+        return False
+    return True
+
+
 def _screen(words: list) -> Reading:
     """screen with no command word starts its shell (``$SHELL``, or ``shell`` of a screenrc),
     read as a login shell (the safer: a screenrc's ``shell -bash`` makes it one)."""
