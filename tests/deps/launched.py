@@ -454,6 +454,18 @@ def split_commands(line: str) -> list:
     return found
 
 
+def reading(text: str) -> str:
+    """'' when Warden reads the shell line ``text`` (from the test's own folder and
+    environment), else why it refuses it."""
+    from jupyterlab_warden.kernel.guard.installs import commands
+
+    try:
+        commands.shell_invocations(text)
+    except commands.Unreadable as exc:
+        return str(exc)
+    return ""
+
+
 def line_refusal(line: str, folder, env: dict) -> str:
     """The kernel's refusal of the shell ``line`` read in ``folder`` with ``env`` (the line's
     own variables) and system folders only on PATH: no PATH rule of a user's folder ('' when

@@ -11,19 +11,9 @@ writer's places are now read from every folder a followed `cd` may have left the
 import os
 
 import pytest
-from launched import system_call
+from launched import reading, system_call
 
 from jupyterlab_warden.kernel.guard.installs import commands
-
-
-def reading(text: str) -> str:
-    """'' when Warden reads the line, else why it refuses it (a pip that installs nothing
-    runs with a problem of its start set: ``pip list`` under a PYTHONPATH)."""
-    try:
-        commands.shell_invocations(text)
-    except commands.Unreadable as exc:
-        return str(exc)
-    return ""
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ NAME counts as unknown when the line does not know it (``appends``,
 import os
 
 import pytest
-from launched import installed
+from launched import installed, reading
 from test_redteam86b_login_shell_path import _full_path_payload
 
 from jupyterlab_warden.kernel.guard.installs import commands
@@ -84,14 +84,6 @@ def test_a_pythonpath_append_keeps_the_kernels_value_first(state, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", "/guard/site")
     state.update(state.appended(["PYTHONPATH+=:/tmp/x"]))
     assert state.start_env()["PYTHONPATH"] == "/guard/site:/tmp/x"
-
-
-def reading(text: str) -> str:
-    try:
-        commands.shell_invocations(text)
-    except commands.Unreadable as exc:
-        return str(exc)
-    return ""
 
 
 @pytest.mark.parametrize(

@@ -20,10 +20,8 @@ is read as one whose guard is unknown."""
 import os
 
 import pytest
-from launched import installed
+from launched import installed, reading
 from test_redteam86b_login_shell_path import _full_path_payload
-
-from jupyterlab_warden.kernel.guard.installs import commands
 
 WRITE = """import os
 os.makedirs('tools', exist_ok=True)
@@ -54,15 +52,6 @@ def test_eval_assigned_pythonpath_drops_the_guard(kernel, form):
     cell = "import os\nos.makedirs('tools', exist_ok=True)\nos.system(" + repr(line) + ")\n"
     guarded = kernel.kept_from_refused_host(cell)
     assert guarded["refused"], guarded
-
-
-def reading(text: str) -> str:
-    """'' when Warden reads the line, else why it refuses it."""
-    try:
-        commands.shell_invocations(text)
-    except commands.Unreadable as exc:
-        return str(exc)
-    return ""
 
 
 @pytest.fixture

@@ -15,19 +15,10 @@ itself, a wrapper's word the shell would split, what the line does not know."""
 import os
 
 import pytest
-from launched import installed
+from launched import installed, reading
 from test_redteam86b_login_shell_path import _full_path_payload
 
 from jupyterlab_warden.kernel.guard.installs import commands
-
-
-def reading(text: str) -> str:
-    """'' when Warden reads the line, else why it refuses it."""
-    try:
-        commands.shell_invocations(text)
-    except commands.Unreadable as exc:
-        return str(exc)
-    return ""
 
 
 @pytest.mark.parametrize(

@@ -63,19 +63,10 @@ def read(name: str, words: list, command_names: tuple = ()) -> Reading:
     if name == "screen":
         return _screen(words)
     found = Reading()
-    i = 0
-    while i < len(words) and words[i].startswith("-") and words[i] != "-":
-        word = words[i]
-        i += 1
-        if word == "--":
-            break
-        for k, letter in enumerate(word[1:]):
-            if letter in _GLOBAL_VALUED:
-                if letter == "c":  # `tmux -c TEXT`: a shell command, not a login shell
-                    found.starts = True
-                    return found
-                i += 0 if word[k + 2 :] else 1
-                break
+    i, given = _global_options(words)
+    if "c" in given:  # `tmux -c TEXT`: a shell command, not a login shell
+        found.starts = True
+        return found
     commands = _commands(words[i:])
     if not commands:
         commands = [["new-session"]]  # `tmux`, `tmux -L x`: a new session
@@ -131,18 +122,9 @@ def writes_nothing(words: list) -> bool:
     named by a prefix, typed keys, or anything else: False (fail closed)."""
     if any("#(" in word for word in words):
         return False
-    i = 0
-    while i < len(words) and words[i].startswith("-") and words[i] != "-":
-        word = words[i]
-        i += 1
-        if word == "--":
-            break
-        for k, letter in enumerate(word[1:]):
-            if letter in _GLOBAL_VALUED:
-                if letter in "cfS":
-                    return False
-                i += 0 if word[k + 2 :] else 1
-                break
+    i, given = _global_options(words)
+    if given & {"c", "f", "S"}:
+        return False
     for command in _commands(words[i:]) or [["new-session"]]:
         if command[0] in _REPORTS:
             continue
@@ -159,6 +141,24 @@ def _screen(words: list) -> Reading:
     found.starts = True
     found.login = not any(not word.startswith("-") for word in words)
     return found
+
+
+def _global_options(words: list) -> tuple:
+    """(the index of tmux's first command word, the global options given), read as tmux's
+    getopt reads them; a valued option's value may follow glued or as the next word."""
+    given = set()
+    i = 0
+    while i < len(words) and words[i].startswith("-") and words[i] != "-":
+        word = words[i]
+        i += 1
+        if word == "--":
+            break
+        for k, letter in enumerate(word[1:]):
+            given.add(letter)
+            if letter in _GLOBAL_VALUED:
+                i += 0 if word[k + 2 :] else 1
+                break
+    return i, given
 
 
 def _commands(words: list) -> list:
