@@ -254,8 +254,9 @@ def _decisions(gate, args):
     """What ``check`` does with a subprocess.Popen event: the starts it reads in full and the
     refusals it makes (each recorded, nothing run)."""
     seen = []
-    gate.decide_command = lambda argv, shell, env, cwd, call, in_process=False: seen.append(
-        ("read", list(argv), shell, env, cwd, call)
+    # (argv0: the start's own argv[0] beside its program, red team 88 F3: both ways hand it)
+    gate.decide_command = lambda argv, shell, env, cwd, call, in_process=False, argv0=None: (
+        seen.append(("read", list(argv), shell, env, cwd, call, argv0))
     )
     gate._enforce = lambda requests, call, in_process: seen.append(
         ("refused", [r.problems for r in requests], call)
