@@ -47,6 +47,12 @@ def test_npm_subcommands_that_run_nothing_get_none(tmp_path, args):
     assert npm_run_path.bin_folders("npm", args, {}, str(tmp_path)) == []
 
 
+@pytest.mark.parametrize("args", [["--prefix", "ls", "exec", "--call=tar czf o.tgz a"]])
+def test_an_option_value_spelled_as_an_inert_subcommand_is_read(tmp_path, args):
+    """`npm --prefix ls exec ...` runs exec (with ls as its prefix), not `npm ls`."""
+    assert npm_run_path.bin_folders("npm", args, {}, str(tmp_path))
+
+
 def test_a_prefix_adds_its_folders(tmp_path):
     folders = npm_run_path.bin_folders("npm", ["--prefix", "sub", "run", "x"], {}, str(tmp_path))
     assert folders[: len(_walk(str(tmp_path)))] == _walk(str(tmp_path))

@@ -55,7 +55,9 @@ def bin_folders(name: str, args: List[str], env: Dict[str, str], cwd: str) -> Li
     (the reason) for a start Warden cannot place."""
     name = RUNNERS[name]
     words = [w for w in args if not w.startswith("-")]
-    if name == "npm" and (not words or words[0] in _NPM_INERT):
+    # the subcommand only as the first word: an option's value may look like one (`npm
+    # --prefix ls exec ...` runs exec), and Warden does not know every npm option's value
+    if name == "npm" and (not words or args[0] in _NPM_INERT):
         return []
     places = [cwd]
     for i, word in enumerate(args):
