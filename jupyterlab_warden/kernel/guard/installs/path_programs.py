@@ -333,9 +333,10 @@ def _tilde(folder: str, home):
     ($OLDPWD) and ``~N``/``~+N``/``~-N`` (the ``dirs`` stack) name a folder of the shell's
     past, which Warden cannot tell: ``_STACK``."""
     name, slash, rest = folder[1:].partition("/")
-    if name == "+":
+    kind = tilde_kind(folder)
+    if kind == "pwd":
         return (rest or ".") if slash else "."
-    if name == "-" or (name.lstrip("+-").isdigit() and name.lstrip("+-").isascii()):
+    if kind == "stack":
         return _STACK
     try:
         import pwd  # built in: no file read at import
