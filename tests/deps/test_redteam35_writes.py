@@ -49,31 +49,47 @@ PAYLOAD = (
 BYTECODE_WRITER = (
     "import importlib.util, marshal, os\n"
     "boot = BOOT\n"
+    "pyc = importlib.util.cache_from_source(boot + '/site_boot.py')\n"
     "os.makedirs(boot + '/__pycache__', exist_ok=True)\n"
     "src = PAYLOAD % os.path.abspath('p.pth') + open(boot + '/site_boot.py').read()\n"
     "code = compile(src, boot + '/site_boot.py', 'exec')\n"
     "# an unchecked hash-based pyc: its source is never compared\n"
     "data = importlib.util.MAGIC_NUMBER + (1).to_bytes(4, 'little') + bytes(8)\n"
     "d = os.open(boot + '/__pycache__', os.O_RDONLY)\n"
-    "fd = os.open(os.path.basename(PYC), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644, dir_fd=d)\n"
+    "fd = os.open(os.path.basename(pyc), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644, dir_fd=d)\n"
     "os.write(fd, data + marshal.dumps(code))\n"
 )
 # without Warden nothing boots site_boot: the line's Python loads it as the boot's
 # sitecustomize does (by location), so the same bytes prove themselves; with Warden, every
 # guarded Python's boot loads it (and this load does too)
-_BOOT_FILE = os.path.join(BOOT, "site_boot.py")
 LOAD_AS_THE_BOOT = (
-    f"-c \"import importlib.util as u; s = u.spec_from_file_location('b', {_BOOT_FILE!r}); "
+    "-c \"import importlib.util as u; s = u.spec_from_file_location('b', BOOT_FILE); "
     's.loader.exec_module(u.module_from_spec(s))"'
 )
 
 
-def _bytecode_writer() -> str:
-    return (
-        BYTECODE_WRITER.replace("BOOT", repr(BOOT), 1)
-        .replace("PAYLOAD", repr(PAYLOAD), 1)
-        .replace("PYC", repr(PYC), 1)
+def _bytecode_writer(boot: str = BOOT) -> str:
+    return BYTECODE_WRITER.replace("BOOT", repr(boot), 1).replace("PAYLOAD", repr(PAYLOAD), 1)
+
+
+def _boot_bytecode_cell() -> str:
+    """The attack on Warden's installed boot folder with Warden; without it (no guard in the
+    kernel) on a copy of the folder, so the plain run never puts the payload's bytecode where
+    every guarded Python of the other pytest lane boots from (CI of 2026-12-06: a Python of the
+    other lane ran the payload, which installed into this test's target during its guarded
+    run)."""
+    start = (
+        "import shutil as _sh, tempfile as _tf\n"
+        f"    _boot = {BOOT!r}\n"
+        "    if not any(n.startswith('jupyterlab_warden.kernel.guard') for n in sys.modules):\n"
+        "        _boot = _tf.mkdtemp() + '/boot'\n"
+        f"        _sh.copytree({BOOT!r}, _boot, ignore=_sh.ignore_patterns('__pycache__'))\n"
+        f"    _writer = {BYTECODE_WRITER!r}.replace('PAYLOAD', {repr(PAYLOAD)!r}, 1)\n"
+        "    open('w.py', 'w').write(_writer.replace('BOOT', repr(_boot), 1))\n"
+        f"    _line = {LOAD_AS_THE_BOOT!r}.replace('BOOT_FILE', repr(_boot + '/site_boot.py'))\n"
+        "    os.system(py + ' w.py; ' + py + ' ' + _line)"
     )
+    return _site_cell(start)
 
 
 # the cell takes the bytecode away after its line (the run without Warden wrote it: the run
@@ -90,9 +106,12 @@ def _remove_pyc(made_cache: bool) -> None:
 
 def test_warden_s_boot_bytecode_written_through_a_folder_descriptor(own_kernel):
     made_cache = not os.path.isdir(CACHE)
+    # as in any installed package once imported (a guarded Python's `mkdir` of it is refused
+    # quietly, as the import system's is: that would stop the write before the rule under test)
+    os.makedirs(CACHE, exist_ok=True)
     _remove_pyc(False)
     try:
-        code = _writer_cell(_bytecode_writer(), LOAD_AS_THE_BOOT) + REMOVE_PYC
+        code = _boot_bytecode_cell() + REMOVE_PYC
         blocked = own_kernel.child_refuses(code)
     finally:
         _remove_pyc(made_cache)
