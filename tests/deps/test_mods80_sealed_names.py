@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 import pytest
+from lane_copies import copy_tree
 from launched import KERNEL_POLICY
 from real_uv import real_uv
 
@@ -138,7 +139,7 @@ def private(tmp_path):
     root = tmp_path / "package"
     copied = root / "jupyterlab_warden"
     skip = shutil.ignore_patterns("__pycache__", "labextension", "lab")
-    shutil.copytree(PACKAGE, copied, ignore=skip)
+    copy_tree(PACKAGE, copied, ignore=skip)  # what the other lane makes there meanwhile: skipped
     # the contract files where a wheel has them (the source tree's schema/ is the repository's)
     shutil.copytree(PACKAGE.parent / "schema", copied / "kernel" / "contracts")
     site = str(copied / Path(SITE_DIR).relative_to(PACKAGE))

@@ -20,6 +20,7 @@ import importlib.util
 import os
 import shutil
 
+from lane_copies import copy_tree_cell
 from test_redteam32_places import _site_cell
 
 import jupyterlab_warden.kernel.boot.launch_env as launch_env
@@ -77,14 +78,15 @@ def _boot_bytecode_cell() -> str:
     kernel) on a copy of the folder, so the plain run never puts the payload's bytecode where
     every guarded Python of the other pytest lane boots from (CI of 2026-12-06: a Python of the
     other lane ran the payload, which installed into this test's target during its guarded
-    run)."""
+    run). The copy skips what the other lane's tests make and remove there meanwhile
+    (``lane_copies``)."""
     start = (
         "import shutil as _sh, tempfile as _tf\n"
         f"    _boot = {BOOT!r}\n"
         "    if not any(n.startswith('jupyterlab_warden.kernel.guard') for n in sys.modules):\n"
         "        _boot = _tf.mkdtemp() + '/boot'\n"
-        f"        _sh.copytree({BOOT!r}, _boot, ignore=_sh.ignore_patterns('__pycache__'))\n"
-        f"    _writer = {BYTECODE_WRITER!r}.replace('PAYLOAD', {repr(PAYLOAD)!r}, 1)\n"
+        + copy_tree_cell(repr(BOOT), "_boot", " " * 8)
+        + f"    _writer = {BYTECODE_WRITER!r}.replace('PAYLOAD', {repr(PAYLOAD)!r}, 1)\n"
         "    open('w.py', 'w').write(_writer.replace('BOOT', repr(_boot), 1))\n"
         f"    _line = {LOAD_AS_THE_BOOT!r}.replace('BOOT_FILE', repr(_boot + '/site_boot.py'))\n"
         "    os.system(py + ' w.py; ' + py + ' ' + _line)"

@@ -16,6 +16,7 @@ import os
 import shutil
 
 import pytest
+from lane_copies import copy_tree_cell
 from test_redteam32_places import _site_cell
 
 import jupyterlab_warden.kernel.boot.launch_env as launch_env
@@ -49,16 +50,16 @@ MAKERS = {"os.mkdir": "os.mkdir(SHADOW)\n", "mkdir program": "os.system('mkdir '
 def _cell(maker: str) -> str:
     """The attack on Warden's installed package with Warden; without it (no guard in the
     kernel) on a copy of the package, so the plain run never puts ``mp_children/`` in the
-    package every other test's guarded Pythons boot from (a rehearsal's parallel lane did)."""
+    package every other test's guarded Pythons boot from (a rehearsal's parallel lane did). The
+    copy skips what the other lane's tests make and remove there meanwhile (``lane_copies``)."""
     writer = WRITER.replace("os.mkdir(SHADOW)\n", maker)
     start = (
         "import shutil as _sh, tempfile as _tf\n"
         f"    _root = {ROOT_PARENT!r}\n"
         "    if not any(n.startswith('jupyterlab_warden.kernel.guard') for n in sys.modules):\n"
         "        _copy = _tf.mkdtemp()\n"
-        "        _sh.copytree(_root + '/jupyterlab_warden', _copy + '/jupyterlab_warden',\n"
-        "                     ignore=_sh.ignore_patterns('__pycache__'))\n"
-        "        _root = _copy\n"
+        + copy_tree_cell("_root + '/jupyterlab_warden'", "_copy + '/jupyterlab_warden'", " " * 8)
+        + "        _root = _copy\n"
         "    _shadow = _root + '/jupyterlab_warden/kernel/boot/mp_children'\n"
         f"    open('w.py', 'w').write({writer!r}.replace('SHADOW', repr(_shadow)))\n"
         f"    _line = {IMPORT_AS_THE_BOOT!r}.replace('ROOT', repr(_root))\n"
