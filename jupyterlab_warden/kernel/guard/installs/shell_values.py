@@ -18,7 +18,7 @@ import os
 import re
 from typing import Callable, Dict, Iterable, List, Optional, Pattern, Set, Tuple
 
-from . import line_flow, shell_options
+from . import line_flow, name_operands, shell_options
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ASSIGNMENT_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
@@ -464,7 +464,13 @@ def evaluated(
             for value in loops.get(name, assigned.get(name, []) + [env.get(name, "")])
         )
 
+    # a builtin's name operand (`test -v 'a[$(cmd)]'`) and an arithmetic operand written
+    # quoted or given by a command substitution run code themselves (red team 90 F5)
+    why = name_operands.refusal(commands, original or script)
+    if why:
+        return why
     texts = list(_arithmetic_texts(script)) + list(_arithmetic_commands(commands))
+    texts += list(name_operands.texts(commands))
     for text in texts:
         for name in _IDENTIFIER.findall(text):
             if unreadable(name, set()):
