@@ -19,7 +19,7 @@ output). A plain ``$NAME`` stays allowed: its value is judged by ``shell_values.
 rule on the names arithmetic evaluates (``texts`` hands it the subscripts and expansions)."""
 
 import re
-from typing import Iterable, List, Optional, Tuple
+from typing import Iterable, List, Optional, Set, Tuple
 
 from . import line_flow, shell_text
 
@@ -27,6 +27,8 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
 _RESERVED = frozenset(("if", "then", "else", "elif", "while", "until", "do", "!", "{", "}"))
 _DECLARING = frozenset(("declare", "typeset", "local", "readonly", "export"))
+_ARRAY_FLAGS = frozenset("aA")
+_LABELS = {"name": "name", "arithmetic": "arithmetic", "literal": "numeric (zsh/ksh: arithmetic)"}
 _TEST_ARITHMETIC = frozenset(("-eq", "-ne", "-lt", "-le", "-gt", "-ge"))
 # options taking a value: read's and mapfile's (the value a separate word or glued)
 _READ_VALUES = "adinNptu"
@@ -39,7 +41,7 @@ _NUMBER = re.compile(r"\$\(\s*(?:nproc(?:\s+--all)?|getconf\s+_?NPROCESSORS_(?:O
 # marker (``commands._SUBSTITUTION``: the reader's word for a `$(...)`)
 _CODE = re.compile(r"\$\((?!\()|`|\\(?!\n)|\$['\"]|\$[0-9@*-]|\$\{[0-9@*-]|\x01")
 # a command substitution as the line's reader writes it in a word (`$(` `)` masked as `:`)
-_MARKER = re.compile("(?:\\$:)?\x01[0-9]+\x01:?")
+_MARKER = re.compile("(?:\\$[:(])?\x01[0-9]+\x01[:)]?")
 # the `$` forms arithmetic reads through a name (judged by the name's value)
 _PLAIN_DOLLAR = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
 
@@ -102,9 +104,10 @@ def _options(args: List[str], valued: str) -> Tuple[List[Tuple[str, str]], List[
     return values, args[k:]
 
 
-def operands(command: List[str]) -> Iterable[Tuple[str, str]]:
+def operands(command: List[str], arrays: Set[str] = frozenset()) -> Iterable[Tuple[str, str]]:
     """(kind, word) of the words one simple command (quotes removed) hands bash as a variable
-    name ("name") or an arithmetic expression ("arithmetic")."""
+    name ("name") or an arithmetic expression ("arithmetic"); ``arrays``: the names the line
+    may make arrays (``array_names``)."""
     words = list(command)
     while words and words[0] in _RESERVED:
         words = words[1:]
@@ -121,9 +124,12 @@ def operands(command: List[str]) -> Iterable[Tuple[str, str]]:
         for k, word in enumerate(args[:-1]):
             if word in ("-v", "-R"):
                 yield "name", args[k + 1]
-            elif program == "[[" and word in _TEST_ARITHMETIC:
-                yield "arithmetic", args[k - 1] if k else ""
-                yield "arithmetic", args[k + 1]
+            elif word in _TEST_ARITHMETIC:
+                # bash's test and [ read -eq's operands as numbers; zsh's and ksh's (read as
+                # bash here) evaluate them: their literal text is judged ("literal")
+                kind = "arithmetic" if program == "[[" else "literal"
+                yield kind, args[k - 1] if k else ""
+                yield kind, args[k + 1]
     elif program == "let":
         for word in args:
             yield "arithmetic", word
@@ -167,6 +173,12 @@ def operands(command: List[str]) -> Iterable[Tuple[str, str]]:
                 yield "name", value
             if value.startswith("("):  # a compound value: its `[...]=` subscripts
                 yield "arithmetic", value
+            elif _ARRAY_FLAGS & set(flags) or (
+                program != "export" and program != "readonly" and _subscript(name)[0] in arrays
+            ):
+                # an array's value given by an expansion is read as a compound value when it
+                # expands to `(...)` (`Y='([$(cmd)]=1)'; declare -a X=$Y` runs cmd)
+                yield "name", value
 
 
 def _contexts(original: str) -> List[str]:
@@ -240,15 +252,18 @@ def refusal(commands: Iterable[List[str]], original: str) -> str:
         _NUMBER.fullmatch(found.group(0))
         for found in re.finditer(r"\$\((?!\()[^()]*\)?|`", original)
     )
+    commands = list(commands)
+    arrays = array_names(commands, original)
     for command in commands:
-        for kind, word in operands(command):
-            why = _why(word, numbers)
+        for kind, word in operands(command, arrays):
+            why = _why(_MARKER.sub("0", word) if kind == "literal" else word, numbers)
             if not why and kind == "name":
                 why = _name_why(word)
             if why:
                 shown = _MARKER.sub("$(...)", word)
+                label = _LABELS[kind]
                 return (
-                    f"the {kind} operand {shown!r} of {_program(command)} holds {why}: bash "
+                    f"the {label} operand {shown!r} of {_program(command)} holds {why}: bash "
                     "evaluates a subscript in it as arithmetic, which runs command "
                     "substitutions; write the name or number out"
                 )
@@ -276,15 +291,44 @@ def _program(command: List[str]) -> str:
     return inner[0] if inner else "the command"
 
 
-def texts(commands: Iterable[List[str]]) -> Iterable[str]:
+def texts(commands: Iterable[List[str]], original: str = "") -> Iterable[str]:
     """The pieces of the line's name and arithmetic operands whose names' VALUES bash
     evaluates: a name's subscript and the ``$NAME`` it is built from (``test -v "$X"``: X's
     value is the name), an arithmetic operand whole (``[[ $n -eq 1 ]]``, ``let 'i = i + 1'``).
     A plain name (``test -v HOME``, ``read line``) is not evaluated: none."""
+    commands = list(commands)
+    arrays = array_names(commands, original)
     for command in commands:
-        for kind, word in operands(command):
-            if kind == "arithmetic":
-                yield word
+        for kind, word in operands(command, arrays):
+            if kind != "name":
+                yield word if kind == "arithmetic" else ""
                 continue
             name, sub = _subscript(word)
             yield " ".join([sub] + [m.group(0) for m in _PLAIN_DOLLAR.finditer(name)])
+
+
+# a name the line may make an array: assigned a compound value or a subscript, in its text
+# (quoted text too: an `eval`'s), or given to an option that makes one
+_ARRAY_TEXT = re.compile(r"(?<![\w$])([A-Za-z_][A-Za-z0-9_]*)(?:\[|\+?=\()")
+
+
+def array_names(commands: List[List[str]], original: str) -> Set[str]:
+    """The names the line may make arrays (``_ARRAY_TEXT``; ``declare -a``, ``read -a``,
+    ``mapfile``'s): a declaring builtin then reads an expansion given as their value as a
+    compound value, whatever its options."""
+    names = {found.group(1) for found in _ARRAY_TEXT.finditer(original)}
+    for command in commands:
+        words = [w for w in command if w not in _RESERVED]
+        inner = line_flow.unwrap_builtin(words)
+        if not inner:
+            continue
+        program, args = inner[0], inner[1:]
+        if program in ("mapfile", "readarray"):
+            names.update(_options(args, _MAPFILE_VALUES)[1][:1] or ["MAPFILE"])
+        elif program == "read":
+            names.update(v for letter, v in _options(args, _READ_VALUES)[0] if letter == "a")
+        elif program in _DECLARING and any(
+            a[:1] in "-+" and _ARRAY_FLAGS & set(a[1:]) for a in args
+        ):
+            names.update(w.split("=", 1)[0].split("[", 1)[0] for w in args if w[:1] not in "-+")
+    return names

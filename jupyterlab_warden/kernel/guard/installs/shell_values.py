@@ -470,7 +470,7 @@ def evaluated(
     if why:
         return why
     texts = list(_arithmetic_texts(script)) + list(_arithmetic_commands(commands))
-    texts += list(name_operands.texts(commands))
+    texts += list(name_operands.texts(commands, original or script))
     for text in texts:
         for name in _IDENTIFIER.findall(text):
             if unreadable(name, set()):
