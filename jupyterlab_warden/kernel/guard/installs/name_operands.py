@@ -166,7 +166,10 @@ def operands(command: List[str], arrays: Set[str] = frozenset()) -> Iterable[Tup
             k += 1
         for word in args[k + (args[k : k + 1] == ["--"]) :]:
             name, value = _split_assignment(word)
-            yield "name", name
+            if "[" in name or "$" not in name:
+                # (a name the operand computes, `export $V`, is shell_values.computed_operand's:
+                # every name is then unknown to the line)
+                yield "name", name
             if value is None:
                 continue
             if "n" in flags:  # a nameref's target: a name, evaluated where it is used
