@@ -23,7 +23,6 @@ from typing import Iterable, List, Optional, Set, Tuple
 
 from . import line_flow, shell_text
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
 _RESERVED = frozenset(("if", "then", "else", "elif", "while", "until", "do", "!", "{", "}"))
 _DECLARING = frozenset(("declare", "typeset", "local", "readonly", "export"))
