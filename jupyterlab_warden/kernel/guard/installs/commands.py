@@ -6177,12 +6177,12 @@ def _multiplexer_shell(name: str, words: List[str], env: Dict[str, str]) -> Dict
     send-keys types is read as a line of that shell (``tmux_login``). A start-up file of the
     multiplexer's own written since the kernel started, a default shell that is no standard
     shell, and what Warden cannot read as typed lines are refused."""
-    found = tmux_login.read(name, words, _tmux_command_names())
+    found = tmux_login.read(name, words, _tmux_command_names(), current_folder())
     if found.refused:
         raise Unreadable(found.refused)
     merged = {**_inherited_environ(), **env}
     home = merged.get("HOME") or _user_home(f"#{os.geteuid()}", name)
-    changed = tmux_login.changed_config(name, merged, home)
+    changed = tmux_login.changed_config(name, merged, home, bool(found.text))
     if changed:
         raise Unreadable(
             f"{name} reads {changed}, its start-up file, written since the kernel started, which "

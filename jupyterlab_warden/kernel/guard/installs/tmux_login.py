@@ -62,9 +62,10 @@ class Reading:
         self.folder = ""
 
 
-def read(name: str, words: list, command_names: tuple = ()) -> Reading:
+def read(name: str, words: list, command_names: tuple = (), base="") -> Reading:
     """``name``'s (tmux or screen) ``words`` after the program; ``command_names``: tmux's
-    command names (a unique prefix of one is that command, as tmux resolves it)."""
+    command names (a unique prefix of one is that command, as tmux resolves it); ``base``:
+    the folder the start runs in ('' this process's, None unknown)."""
     if name == "screen":
         return _screen(words)
     found = Reading()
@@ -113,6 +114,11 @@ def read(name: str, words: list, command_names: tuple = ()) -> Reading:
     found.text = "\n".join(found.lines)
     found.folder = panes.folder
     found.refused = found.refused or interactive_only(found.text)
+    if found.text and not found.refused:
+        where = base if panes.folder == "" else panes.folder
+        if where is not None and base is not None and not os.path.isabs(where):
+            where = os.path.join(base or os.getcwd(), where)
+        found.refused = _sourced_changed(found.text, where)
     found.starts = found.starts or bool(found.lines)
     return found
 
@@ -196,12 +202,43 @@ _INTERACTIVE_WORDS = frozenset(("bind", "fc", "history", "set", "shopt", "enable
 _INTERACTIVE_NAMES = ("PROMPT_COMMAND", "PS0", "PS1", "PS2", "INPUTRC", "HISTFILE")
 
 
+def _sourced_changed(text: str, folder) -> str:
+    """Why a file the typed ``text`` sources (``source F``, ``. F``) is one Warden cannot take
+    as read ('' none): the reading follows what it may change as unknown, but not the key
+    bindings (``bind -x``) it may make in the pane's interactive shell, so only a file older
+    than the kernel is sourced: a path with an expansion, one found on PATH (no ``/``), one
+    in a folder Warden cannot tell (``folder`` None), missing or written since the kernel
+    started is refused."""
+    from .kernel_age import changed_since_start
+
+    words = text.replace(";", " ").replace("&", " ").replace("|", " ").split()
+    for k, word in enumerate(words[:-1]):
+        if word not in ("source", "."):
+            continue
+        path = words[k + 1]
+        if any(c in path for c in "$`~'\"\\*?[") or "/" not in path:
+            why = "its name is an expansion, or bash looks it up on PATH"
+        elif not path.startswith("/") and folder is None:
+            why = "the pane's folder is one Warden cannot tell"
+        else:
+            place = path if path.startswith("/") else os.path.join(folder or os.getcwd(), path)
+            if os.path.isfile(place) and not changed_since_start(place):
+                continue
+            why = "it is missing or written since the kernel started"
+        return (
+            f"tmux send-keys types `{word} {path[:60]}` into an interactive shell, and {why}: "
+            "it may bind keys to commands (bind -x) Warden does not read"
+        )
+    return ""
+
+
 def interactive_only(text: str) -> str:
     """Why the typed ``text`` holds what only an interactive shell reads ('' none): read
     fail closed, by its words, quoted or not."""
     words = text.replace(";", " ").replace("&", " ").replace("|", " ").replace("(", " ").split()
     for word in words:
-        if word in _INTERACTIVE_WORDS or word.lstrip("\\'\"") in _INTERACTIVE_WORDS:
+        plain = word.replace("\\", "").replace("'", "").replace('"', "")  # b'i'nd is bind
+        if plain in _INTERACTIVE_WORDS:
             return (
                 f"tmux send-keys types {word!r}, which changes how the pane's interactive shell "
                 "reads keys or history (or its options), and Warden reads typed lines as plain "
@@ -392,14 +429,27 @@ def _keys_text(options: set, keys: list) -> tuple:
     return text.replace("\r", "\n"), ""
 
 
-def changed_config(name: str, env: dict, home: str) -> str:
+# readline's start-up files, read by the pane's interactive shell as it reads typed keys: a
+# macro or binding there makes a key type or run anything (red team 90 F6)
+INPUTRC_FILES = ("$INPUTRC", "~/.inputrc", "/etc/inputrc")
+
+
+def changed_config(name: str, env: dict, home: str, typed: bool = False) -> str:
     """The first start-up file of ``name`` (tmux, screen) written since the kernel started
     ('' none): tmux runs its ``run-shell`` lines, and its ``default-command`` and
-    ``default-shell`` replace the shell, as the server starts."""
+    ``default-shell`` replace the shell, as the server starts; with keys ``typed`` into a
+    pane, readline's too (``INPUTRC_FILES``)."""
     from .kernel_age import changed_since_start
 
     xdg = env.get("XDG_CONFIG_HOME") or ""
-    for path in CONFIG_FILES.get(name, ()):
+    files = CONFIG_FILES.get(name, ()) + (INPUTRC_FILES if typed else ())
+    for path in files:
+        if path == "$INPUTRC":
+            path = env.get("INPUTRC") or ""
+            if not path:
+                continue
+            if not path.startswith("/"):
+                return path  # relative to a folder Warden does not follow: unread
         if path.startswith("$XDG_CONFIG_HOME"):
             if not xdg:
                 continue
