@@ -85,6 +85,8 @@ def _problems(env, line=None, argv=None, socket_stdin=False):
         "env -u SHLVL SSH_CLIENT=1 bash -c true",
         "SSH_CLIENT=1 SHLVL=0 bash -c 'bash -c true'",
         "SSH_CLIENT=1 SHLVL=0 bash -o pipefail -c true",
+        "SHLVL=0 bash -c true < /dev/tcp/127.0.0.1/9",  # a socket on its input
+        "SHLVL=0 bash -c true <&3",  # a descriptor Warden cannot tell
     ],
 )
 def test_a_remote_looking_bash_reads_its_bashrc(new_bashrc, line):
@@ -119,6 +121,8 @@ def test_a_socket_stdin_with_a_low_level_reads_the_bashrc(new_bashrc, level):
         ("SSH_CLIENT=1 SHLVL=0 sh -c true", None, {}, False),  # dash (bash as sh skips it too)
         ("SSH_CLIENT=1 SHLVL=0 bash script.sh", None, {}, False),  # no -c
         (None, ["sh", "-c", "true"], {"SSH_CLIENT": "1", "SHLVL": "0"}, False),
+        ("SHLVL=1 bash -c true < script.sh", None, {}, False),
+        ("echo x | SHLVL=0 bash -c cat", None, {}, False),  # a pipe
     ],
 )
 def test_no_false_refusals(new_bashrc, line, argv, env_change, sock):

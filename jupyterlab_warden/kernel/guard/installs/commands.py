@@ -3237,7 +3237,7 @@ def _simple(
         given = argv[0] if argv0 is None else argv0  # `Popen(['-bash', ...], executable=)`
         startup = login_path.startup_kind(name, given, argv[1:], start.on("l"), start.on("i"))
         remote = ssh_bashrc.reads_rc(
-            name, given, bool(start.command), {**_inherited_environ(), **env}
+            name, given, bool(start.command), {**_inherited_environ(), **env}, stdin
         )
         if remote and not startup:
             # bash -c that takes itself for sshd's runs ~/.bashrc (red team 90 F4)

@@ -25,10 +25,11 @@ _SSH_NAMES = ("SSH_CLIENT", "SSH2_CLIENT")
 _SOCKET: dict = {}
 
 
-def reads_rc(name: str, argv0: str, command: bool, env: dict) -> str:
+def reads_rc(name: str, argv0: str, command: bool, env: dict, stdin: str = "unknown") -> str:
     """Why the shell ``name`` started as ``argv0``, with ``-c`` (``command``) and the
     environment ``env`` (the start's, with the line's changes), reads its rc files as a remote
-    shell ('' when it does not)."""
+    shell ('' when it does not). ``stdin``: the line's reading of its input (``redirect``: a
+    file or descriptor, ``</dev/tcp/H/P`` or ``<&3`` a socket, read as one)."""
     if name != "bash" or not command:
         return ""
     if os.path.basename(argv0).lstrip("-") == "sh":
@@ -38,8 +39,8 @@ def reads_rc(name: str, argv0: str, command: bool, env: dict) -> str:
     for variable in _SSH_NAMES:
         if variable in env:
             return f"{variable} is set and its shell level (SHLVL + 1) is below 2"
-    if _SOCKET.get(_thread.get_ident()):
-        return "its input is a socket and its shell level (SHLVL + 1) is below 2"
+    if _SOCKET.get(_thread.get_ident()) or stdin == "redirect":
+        return "its input may be a socket and its shell level (SHLVL + 1) is below 2"
     return ""
 
 
