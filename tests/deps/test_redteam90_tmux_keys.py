@@ -185,6 +185,7 @@ def test_keys_into_a_pane_not_made_fresh_are_refused(words, why):
         "source $F",
         "source name.sh",  # looked up on PATH
         "source ./missing.sh",
+        "exec < cmds.txt",  # the shell reads its next commands from the file
     ],
 )
 def test_what_only_an_interactive_shell_does_is_refused(text):

@@ -197,8 +197,9 @@ def _value(words: list, valued: frozenset, letter: str) -> "str | None":
 # what only an interactive shell (the pane's: readline, history) does with the lines it reads,
 # which the reading of shell text does not model: key bindings (``bind -x`` runs a command on a
 # key), history recall and expansion (``fc -s``, ``!tar``, ``^a^b``: a history file the cell
-# wrote), prompt variables whose expansion runs commands before each line
-_INTERACTIVE_WORDS = frozenset(("bind", "fc", "history", "set", "shopt", "enable"))
+# wrote), prompt variables whose expansion runs commands before each line; and ``exec``, which
+# may hand the lines typed next to a file (``exec < cmds.txt``: the shell reads its commands there)
+_INTERACTIVE_WORDS = frozenset(("bind", "fc", "history", "set", "shopt", "enable", "exec"))
 _INTERACTIVE_NAMES = ("PROMPT_COMMAND", "PS0", "PS1", "PS2", "INPUTRC", "HISTFILE")
 
 
