@@ -116,8 +116,8 @@ def read(name: str, words: list, command_names: tuple = (), base="") -> Reading:
     found.refused = found.refused or interactive_only(found.text)
     if found.text and not found.refused:
         where = base if panes.folder == "" else panes.folder
-        if where is not None and base is not None and not os.path.isabs(where):
-            where = os.path.join(base or os.getcwd(), where)
+        if where is not None and not os.path.isabs(where):
+            where = None if base is None else os.path.join(base or os.getcwd(), where)
         found.refused = _sourced_changed(found.text, where)
     found.starts = found.starts or bool(found.lines)
     return found
@@ -145,11 +145,13 @@ class _Panes:
             if given & {"t", "A"} or not name:
                 self.other = self.other or f"{verb} {' '.join(words)[:40]}"
                 return
+            folder = _value(words, _START_VALUED, "c") or ""
+            if folder[:1] == "~" or "#" in folder:
+                folder = None  # tmux expands formats and `~` in it: a plain path only
+            if self.names and folder != self.folder:
+                folder = None  # sessions in two folders: which one takes the keys, unread
             self.names.append(name)
-            folder = _value(words, _START_VALUED, "c")
-            if folder:
-                # tmux expands formats and `~` in it: a plain path only
-                self.folder = None if folder[:1] in "~" or "#" in folder else folder
+            self.folder = folder
         elif verb not in _TYPES:
             self.other = self.other or f"{verb} {' '.join(words)[:40]}".strip()
 
