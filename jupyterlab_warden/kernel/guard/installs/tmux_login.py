@@ -11,7 +11,17 @@ Read fail closed: a key Warden does not map to text (Tab completes, arrows recal
 a hex key code types any character), typed text left without an Enter (it waits in the
 pane's line for what comes next), a buffer pasted into a pane, ``send-keys -K`` (the client's
 key bindings), and a multiplexer's own start-up file written since the kernel started (tmux
-runs its ``run-shell`` lines) are refused. Only ``os`` at import."""
+runs its ``run-shell`` lines) are refused.
+
+Red team 90 F3/F6: the pane's shell reads typed keys through readline, and one shell reads
+them all. A CR is read as the line end it is; any other control character (C-u discards the
+line, Tab completes, ESC starts a key sequence) and any character outside printable ASCII is
+refused (``_control``). The lines typed are read as ONE shell text (``Reading.text``), and
+only when typed into a session the same tmux words make fresh (``_Panes``): a pane an earlier
+start made holds whatever earlier keys did there. What only an interactive shell does with
+typed lines (key bindings, history, prompt variables, a new file sourced) is refused
+(``interactive_only``, ``_sourced_changed``), and so is a new readline start-up file
+(``INPUTRC_FILES``). Only ``os`` at import."""
 
 import os
 
