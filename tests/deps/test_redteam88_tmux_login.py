@@ -55,9 +55,8 @@ def test_a_login_shell_tmux_starts_reads_the_profile(kernel, how):
 
 SEND = (
     "import glob, time\n"
-    "subprocess.run(['tmux', '-L', 'rt88', 'new-session', '-d', '-s', 'x', '-c', os.getcwd()])\n"
-    "subprocess.run(['tmux', '-L', 'rt88', 'send-keys', '-t', 'x', 'tar czf o.tgz a.txt', "
-    "'Enter'])\n"
+    "subprocess.run(['tmux', '-L', 'rt88', 'new-session', '-d', '-s', 'x', '-c', os.getcwd(), "
+    "';', 'send-keys', '-t', 'x', 'tar czf o.tgz a.txt', 'Enter'])\n"
 )
 
 
@@ -80,8 +79,10 @@ def test_send_keys_into_the_login_shell_reads_its_path(kernel):
 # -- no false refusals ---------------------------------------------------------------------------
 
 PLAIN = """import os, subprocess, time
-subprocess.run(['tmux', '-L', 'fix88b', 'new-session', '-d', '-s', 'x', '-c', os.getcwd()])
-subprocess.run(['tmux', '-L', 'fix88b', 'send-keys', '-t', 'x', 'echo hi > hi.txt', 'Enter'])
+# one tmux command makes the session and types into it (red team 90 F6: keys typed into a pane
+# an earlier start made are refused)
+subprocess.run(['tmux', '-L', 'fix88b', 'new-session', '-d', '-s', 'x', '-c', os.getcwd(), ';',
+                'send-keys', '-t', 'x', 'echo hi > hi.txt', 'Enter'])
 for _ in range(100):
     if os.path.exists('hi.txt'):
         break
@@ -112,11 +113,12 @@ def test_a_tmux_session_with_older_profile_runs(kernel):
 )
 def test_send_keys_that_warden_cannot_read_as_a_line_is_refused(kernel, keys, why):
     """Typed text is joined as tmux types it (``pi`` + ``p install x``); text left with no
-    Enter, keys that edit the line and hex keys are refused (nothing starts: no server)."""
+    Enter, keys that edit the line and hex keys are refused (nothing starts)."""
     installed("tmux")
     _home(kernel)
     kernel.reset()
-    run = f"subprocess.run(['tmux', '-L', 'fix88b-none', 'send-keys'] + {keys!r})\n"
+    new = ["new", "-d", "-s", "x", ";", "send-keys"]  # typed into the session it makes
+    run = f"subprocess.run(['tmux', '-L', 'fix88b-none'] + {new!r} + {keys!r})\n"
     cell = "import subprocess\n" + run
     result = kernel.cell(cell, launched=True)
     assert why in (result["refused"] or ""), result

@@ -59,6 +59,7 @@ from . import (
     shell_runners,
     shell_text,
     shell_values,
+    ssh_bashrc,
     startup_modules,
     stdlib_reach,
     subst_redirect,
@@ -3235,9 +3236,17 @@ def _simple(
         _refuse_shell_code(name, env, start.on("i"))
         given = argv[0] if argv0 is None else argv0  # `Popen(['-bash', ...], executable=)`
         startup = login_path.startup_kind(name, given, argv[1:], start.on("l"), start.on("i"))
+        remote = ssh_bashrc.reads_rc(
+            name, given, bool(start.command), {**_inherited_environ(), **env}, stdin
+        )
+        if remote and not startup:
+            # bash -c that takes itself for sshd's runs ~/.bashrc (red team 90 F4)
+            _refuse_rcfile(name, remote, start.startup_files)
+            startup = "rc"
         if startup:
             # its profile and rc files set PATH before its commands run (red team 86 F6)
             what = f"{name} (a login shell)" if startup == "login" else f"{name} (-i, or zsh)"
+            what = f"{name} (a remote shell: {remote})" if remote and startup == "rc" else what
             env = _startup_files_env(what, env, path_kept=startup == "rc")
         if start.command:
             state = None
@@ -6168,12 +6177,12 @@ def _multiplexer_shell(name: str, words: List[str], env: Dict[str, str]) -> Dict
     send-keys types is read as a line of that shell (``tmux_login``). A start-up file of the
     multiplexer's own written since the kernel started, a default shell that is no standard
     shell, and what Warden cannot read as typed lines are refused."""
-    found = tmux_login.read(name, words, _tmux_command_names())
+    found = tmux_login.read(name, words, _tmux_command_names(), current_folder())
     if found.refused:
         raise Unreadable(found.refused)
     merged = {**_inherited_environ(), **env}
     home = merged.get("HOME") or _user_home(f"#{os.geteuid()}", name)
-    changed = tmux_login.changed_config(name, merged, home)
+    changed = tmux_login.changed_config(name, merged, home, bool(found.text))
     if changed:
         raise Unreadable(
             f"{name} reads {changed}, its start-up file, written since the kernel started, which "
@@ -6192,14 +6201,17 @@ def _multiplexer_shell(name: str, words: List[str], env: Dict[str, str]) -> Dict
     inner = _startup_files_env(what, env, path_kept=True)
     if found.login:
         _refuse_path_programs(inner, 1, [shell])  # what its start-up files run by name
-    for line in found.lines:
+    if found.text:
+        # the typed lines, ONE shell's text (red team 90 F6), in the pane's folder (tmux -c)
+        text = found.text
         try:
-            started = shell_invocations(line, 1, inner)
+            with start_folder(found.folder):
+                started = shell_invocations(text, 1, inner)
         except Unreadable as exc:
-            raise Unreadable(f"{name} send-keys types {line[:60]!r} into a shell: {exc}") from None
+            raise Unreadable(f"{name} send-keys types {text[:60]!r} into a shell: {exc}") from None
         if started:
             raise Unreadable(
-                f"{name} send-keys types {line[:60]!r} into a shell, which starts an installer "
+                f"{name} send-keys types {text[:60]!r} into a shell, which starts an installer "
                 "Warden does not decide there: run the installer directly"
             )
     return inner
@@ -6945,6 +6957,15 @@ def _on_descriptor(path: str, stdin: str) -> bool:
     build.sh``, docs/threat-model.md)."""
     unseen = bool(_WRITTEN.get()) and stdin not in ("unknown", "decided")
     return shell_runners.commands_on_descriptor(path, current_folder(), unseen)
+
+
+def _refuse_rcfile(name: str, why: str, files: List[str]) -> None:
+    """A remote-shell bash (``ssh_bashrc``) runs its ``--rcfile``, which Warden does not read."""
+    if files:
+        raise Unreadable(
+            f"{name} -c reads its rc files as a remote shell ({why}) and runs the startup file "
+            f"{files[0][:60]}, which Warden does not read"
+        )
 
 
 def _shell_start(argv: List[str]) -> shell_options.ShellStart:

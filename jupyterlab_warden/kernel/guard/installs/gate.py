@@ -967,7 +967,11 @@ class InstallGate:
             with running_process():  # pip.main: this process is the command's own start
                 requests = read_requests(argv, shell, env, cwd, stdin, self.launch)
         else:
-            requests = read_requests(argv, shell, env, cwd, stdin, self.launch, argv0=argv0)
+            from . import ssh_bashrc  # a bash with a socket as stdin reads ~/.bashrc (red90 F4)
+
+            socket = ssh_bashrc.socket_stdin(call, handed_fds.current())
+            with ssh_bashrc.reading_start(socket):
+                requests = read_requests(argv, shell, env, cwd, stdin, self.launch, argv0=argv0)
         if requests:
             self._enforce(requests, call, in_process)
 

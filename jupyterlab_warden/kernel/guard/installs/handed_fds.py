@@ -68,16 +68,18 @@ def done(token) -> None:
 
 
 def popen_note(close_fds, pass_fds, stdio) -> tuple:
-    """``("popen", fds, close_fds)`` for ``Popen._execute_child``'s arguments: ``pass_fds`` as
-    the ints it passes on (the wrapper hands these, read once, to the original), ``stdio``
-    its p2cread, c2pwrite, errwrite (-1: inherited)."""
+    """``("popen", fds, close_fds, stdin)`` for ``Popen._execute_child``'s arguments:
+    ``pass_fds`` as the ints it passes on (the wrapper hands these, read once, to the
+    original), ``stdio`` its p2cread, c2pwrite, errwrite (-1: inherited); ``stdin`` p2cread
+    (-1: inherited, none given), for ``ssh_bashrc.socket_stdin``."""
     fds = ()  # a loop, not a comprehension: no frame nor list made per start
     for fd in stdio:
         if type(fd) is int and fd >= 0:
             fds += (fd,)
     if pass_fds:
         fds += tuple(pass_fds)
-    return ("popen", fds, close_fds)
+    stdin = stdio[0] if stdio and type(stdio[0]) is int else -1
+    return ("popen", fds, close_fds, stdin)
 
 
 def spawn_actions(file_actions):
