@@ -107,6 +107,7 @@ def test_a_variable_naming_a_new_program_is_read_as_its_start(work, line):
         "EDITOR='code --wait' sensible-editor f.txt",
         "EDITOR=tools/oldeditor sensible-editor f.txt",
         "PAGER=less man ls",
+        "PAGER=cat GIT_PAGER=cat git log -1",
         "BROWSER=firefox xdg-open http://example.invalid/",
         "npm ls",
         "npm config get registry",

@@ -6181,6 +6181,8 @@ def _refuse_program_variables(name: str, env: Dict[str, str]) -> None:
         except ValueError as exc:
             raise Unreadable(f"{name}: {exc}") from None
         for argv in commands:
+            if argv == [argv[0]] and os.sep not in argv[0] and argv[0] in INERT_PROGRAMS:
+                continue  # ipykernel's PAGER=cat, GIT_PAGER=cat: the PATH's new files are read
             try:
                 _refuse_inner_start(f"{name} (its {variable})", argv, inner)
             except Unreadable as exc:
