@@ -89,6 +89,7 @@ def work(tmp_path, monkeypatch):
         "EDITOR=tools/mytool visudo",
         "SYSTEMD_EDITOR=tools/mytool systemctl edit x",
         "EDITOR=tools/mytool conda config --edit",
+        "WGET_ASKPASS=tools/mytool wget -q --use-askpass= http://example.invalid/x",
         "export EDITOR=tools/mytool; npm config edit",
         "VISUAL='$(tools/mytool)' npm config edit",
         "EDITOR='tools/mytool; x' sensible-editor f",

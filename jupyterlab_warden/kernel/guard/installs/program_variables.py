@@ -24,11 +24,13 @@ from typing import Dict, List, Tuple
 from . import inherited_env
 
 # variables that name a program (with its options) that some program runs: editors, pagers,
-# browsers (the Debian alternatives' sensible-*, xdg-open, git, man, systemd, sudo -e, conda)
+# browsers, password prompts (sensible-*, xdg-open, git, man, systemd, sudo, conda, wget)
 NAMES = frozenset(
     (
         "EDITOR", "VISUAL", "SUDO_EDITOR", "SYSTEMD_EDITOR", "SELECTED_EDITOR", "GIT_EDITOR",
         "BROWSER", "PAGER", "MANPAGER", "SYSTEMD_PAGER", "GIT_PAGER", "TERMINAL",
+        # the password prompts wget (--use-askpass=), ssh and sudo -A run
+        "WGET_ASKPASS", "SSH_ASKPASS", "SUDO_ASKPASS", "GIT_ASKPASS",
     )
 )  # fmt: skip
 # npm reads any npm_config_* variable, any case, `_` as `-` (@npmcli/config): the program
