@@ -54,7 +54,9 @@ from . import (
     login_path,
     machine_folders,
     own_redirect,
+    program_variables,
     reader_program,
+    replaced_words,
     shell_options,
     shell_runners,
     shell_text,
@@ -3207,6 +3209,8 @@ def _simple(
     _refuse_renamed_python(argv[0], argv[0], env)  # PYTHONEXECUTABLE places a Python (R54b-4)
     if name not in _STARTS_NOTHING:
         _refuse_path_written(run_env)
+    if name not in _STARTS_NOTHING and name not in WRAPPERS:
+        _refuse_program_variables(name, env)  # EDITOR=tools/x npm config edit (red team 90 F2)
     if name == "busybox" and argv0 is not None and argv0 != argv[0]:
         # busybox runs the applet its argv[0] names (a `-` in front stripped: `-sh`, a login
         # shell), its words after it
@@ -6154,6 +6158,8 @@ def _refuse_started(
                 "does not decide there: run the installer directly"
             )
     slot = (shell_runners.runner(name) or {}).get("input_word")
+    if name in replaced_words.PARALLEL:
+        _refuse_parallel_slots(name, reading.texts, env)
     for k, argv in enumerate(reading.commands):
         if slot:  # find -exec's `{}` (R16-6)
             refuse_input_program(name, argv, env, slot)
@@ -6165,6 +6171,46 @@ def _refuse_started(
         _refuse_written_folder(name, folder)
         for program in _folder_programs(name, folder):
             _refuse_inner_start(name, [program], env)
+
+
+def _refuse_program_variables(name: str, env: Dict[str, str]) -> None:
+    """A variable of the start's environment naming a program it may run (EDITOR, VISUAL,
+    BROWSER, npm_config_editor, npm_config_script_shell...: ``program_variables``), set
+    otherwise than the kernel was launched with, is read as that program's start, as the same
+    path given as a word is (red team 90 F2: ``EDITOR=$PWD/tools/x npm config edit``,
+    ``BROWSER=tools/x xdg-open URL``, ``EDITOR=tools/x sensible-editor f``)."""
+    found = program_variables.changed({**_inherited_environ(), **env})
+    if not found:
+        return
+    # read with those variables emptied: the program named is not read again for itself
+    inner = {**env, **{variable: "" for variable, _value in found}}
+    for variable, value in found:
+        try:
+            commands = program_variables.commands_of(variable, value)
+        except ValueError as exc:
+            raise Unreadable(f"{name}: {exc}") from None
+        for argv in commands:
+            if argv == [argv[0]] and os.sep not in argv[0] and argv[0] in INERT_PROGRAMS:
+                continue  # ipykernel's PAGER=cat, GIT_PAGER=cat: the PATH's new files are read
+            try:
+                _refuse_inner_start(f"{name} (its {variable})", argv, inner)
+            except Unreadable as exc:
+                raise Unreadable(
+                    f"{name} may run {variable}={value[:60]}, the program its environment "
+                    f"names, read as a start: {exc}"
+                ) from None
+
+
+def _refuse_parallel_slots(name: str, texts, env: Dict[str, str]) -> None:
+    """GNU parallel's command text with its replacement strings (``{}``, ``{.}``...): the
+    words that hold one read as xargs -I's are (``replaced_words``, red team 90 F1)."""
+    for text in texts:
+        try:
+            words = replaced_words.parallel_words(text)
+        except ValueError as exc:
+            raise Unreadable(str(exc)) from None
+        if words:
+            refuse_input_program(name, words, env, "{}")
 
 
 def _multiplexer_shell(name: str, words: List[str], env: Dict[str, str]) -> Dict[str, str]:
@@ -6683,8 +6729,11 @@ def _refuse_program_from_input(args: List[str], env: Dict[str, str]) -> List[str
             i += 1
             replace = args[i] if option == "-I" and i < len(args) else replace
         i += 1
-    refuse_input_program("xargs", args[i:], env, replace or None)
-    return args[i:]
+    # a replace string other than `{}` read as `{}`: every rule on `{}` holds for it (red
+    # team 90 F1: `xargs -I Z env PATH=Z:/bin tar ...`)
+    command = replaced_words.canonical(args[i:], replace or "")
+    refuse_input_program("xargs", command, env, "{}" if replace else None)
+    return command
 
 
 def launches(name: str) -> bool:
@@ -6714,7 +6763,15 @@ def refuse_input_program(
         if slot and slot in command[0]:
             raise Unreadable(f"{who} starts a program named by its input ({command[0]!r})")
         if name in WRAPPERS:
-            command = _unwrap(name, command[1:], dict(env))
+            inner = _unwrap(name, command[1:], dict(env))
+            # a wrapper's own words holding the slot (`env PATH={}:...`, red team 90 F1)
+            own = command[1 : len(command) - len(inner)]
+            if command[len(command) - len(inner) :] != inner:
+                own = command[1:]  # env -S split its text: every word is the wrapper's
+            why = replaced_words.wrapper_refused(who, name, own, slot) if slot else ""
+            if why:
+                raise Unreadable(why)
+            command = inner
             if not command and slot is None:
                 raise Unreadable(f"{who} {name} runs a program named by {who}'s input")
         elif launches(name):
@@ -6726,6 +6783,20 @@ def refuse_input_program(
                 )
             return
         else:
+            if slot:
+                # the program's own words: a replaced option or option value, an
+                # interpreter's code or script, a shell's text (red team 90 F1)
+                why = replaced_words.program_refused(
+                    who,
+                    name,
+                    command[1:],
+                    slot,
+                    name in INERT_PROGRAMS,
+                    shell_runners.runner(name) is not None,
+                    name in SHELLS,
+                )
+                if why:
+                    raise Unreadable(why)
             return
 
 

@@ -338,6 +338,12 @@ def in_place_edits(program: str, args: List[str]) -> Optional[Tuple[List[str], L
     return suffixes, operands if code else operands[1:]  # without -e: a script, then files
 
 
+def code_and_operands(args: List[str], spec: dict):
+    """``_code`` for another module (``replaced_words``): (inline code pieces, operands, a
+    refused option, '' or None) of an interpreter's arguments, by its table ``spec``."""
+    return _code(args, spec)
+
+
 def _code(args: List[str], spec: dict, attached: Optional[list] = None):
     """(inline code pieces, operands, a refused option, '' or None when an exit option makes
     the program print and exit) of an interpreter's arguments, read by its own option grammar
