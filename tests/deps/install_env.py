@@ -13,6 +13,15 @@ REPO = Path(__file__).resolve().parent.parent.parent
 GUARDED_ENV = {UV_NO_CACHE_ENV: "1"}
 
 
+def line_problems(line: str, cwd, path: str = "/usr/bin:/bin") -> list:
+    """The problems the kernel's gate finds in shell ``line`` started from ``cwd`` (HOME there
+    too) with a guarded start's environment and PATH ``path``."""
+    from jupyterlab_warden.kernel.guard.installs.gate import read_requests
+
+    env = {"PATH": path, "HOME": str(cwd), **GUARDED_ENV}
+    return [p for r in read_requests(None, line, env, str(cwd)) for p in r.problems]
+
+
 def child_env(spool: Path, home: Path) -> dict:
     """A child environment without this machine's pip config or caches: only what the test
     names decides where pip looks."""

@@ -6,10 +6,9 @@ folder's node_modules/.bin and every parent's, nearest first), and the starts it
 import os
 
 import pytest
-from install_env import GUARDED_ENV
+from install_env import line_problems
 
 from jupyterlab_warden.kernel.guard.installs import commands, npm_run_path
-from jupyterlab_warden.kernel.guard.installs.gate import read_requests
 
 
 def _walk(folder: str) -> list:
@@ -88,11 +87,6 @@ def test_the_start_is_read_with_the_folders_in_front(tmp_path, monkeypatch):
         commands._npm_run_env("npm", "npm-cli.js", ["test"], {})
 
 
-def _problems(line: str, cwd) -> list:
-    env = {"PATH": os.environ["PATH"], "HOME": str(cwd), **GUARDED_ENV}
-    return [p for r in read_requests(None, line, env, str(cwd)) for p in r.problems]
-
-
 def test_a_writer_into_the_folders_on_the_line_is_refused(tmp_path, monkeypatch):
     """``cp F node_modules/.bin/gzip && npm exec --call='tar ...'``: the folders are listed
     before the line runs, so the cp's file would go unread: refused, naming the writer (as
@@ -101,7 +95,9 @@ def test_a_writer_into_the_folders_on_the_line_is_refused(tmp_path, monkeypatch)
     (tmp_path / "package.json").write_text('{"name": "x", "version": "1.0.0"}')
     monkeypatch.chdir(tmp_path)
     writer = "cp /bin/true node_modules/.bin/gzip && "
-    found = _problems(writer + "npm exec --offline --call='tar czf o.tgz a.txt'", tmp_path)
+    run = "npm exec --offline --call='tar czf o.tgz a.txt'"
+    path = os.environ["PATH"]
+    found = line_problems(writer + run, tmp_path, path)
     assert any("earlier command on the line (cp)" in p for p in found), found
-    assert _problems(writer + "npm ls", tmp_path) == []
-    assert _problems("npm exec --offline --call='tar czf o.tgz a.txt'", tmp_path) == []
+    assert line_problems(writer + "npm ls", tmp_path, path) == []
+    assert line_problems(run, tmp_path, path) == []

@@ -16,12 +16,10 @@ false refusals: ``EDITOR=vim git commit``, an older editor of the cell's folder,
 import os
 
 import pytest
-from install_env import GUARDED_ENV
+from install_env import line_problems
 from launched import installed
 from test_age81_old_path_programs import _older_than_a_start
 from test_redteam86b_login_shell_path import _full_path_payload
-
-from jupyterlab_warden.kernel.guard.installs.gate import read_requests
 
 WRITE = """import os, subprocess
 os.makedirs('tools', exist_ok=True)
@@ -53,11 +51,6 @@ def test_program_named_by_a_variable(kernel, form):
 # -- the spellings, read as the kernel's gate reads a line ---------------------------------------
 
 MYTOOL = '#!/usr/bin/perl\nmy $p = "p" . "ip";\nsystem($p, "install", "warden-demo-pkg");\n'
-
-
-def _problems(line: str, cwd) -> list:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(cwd), **GUARDED_ENV}
-    return [p for r in read_requests(None, line, env, str(cwd)) for p in r.problems]
 
 
 @pytest.fixture
@@ -96,7 +89,7 @@ def work(tmp_path, monkeypatch):
     ],
 )
 def test_a_variable_naming_a_new_program_is_read_as_its_start(work, line):
-    found = _problems(line, work)
+    found = line_problems(line, work)
     assert found, line
 
 
@@ -119,7 +112,7 @@ def test_an_ordinary_editor_passes(work, line):
     old.write_text("#!/bin/sh\nexit 0\n")
     old.chmod(0o755)
     _older_than_a_start(old)
-    assert _problems(line, work) == [], line
+    assert line_problems(line, work) == [], line
 
 
 def test_the_kernels_own_editor_is_not_read(work, monkeypatch):

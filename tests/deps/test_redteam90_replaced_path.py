@@ -12,11 +12,9 @@ own replace string is read as ``{}`` (``xargs -I Z``). The program's data operan
 (``cp {} out/``, ``wc -l {}``, ``mv {} {}.bak``)."""
 
 import pytest
-from install_env import GUARDED_ENV
+from install_env import line_problems
 from launched import installed
 from test_redteam86b_login_shell_path import _full_path_payload
-
-from jupyterlab_warden.kernel.guard.installs.gate import read_requests
 
 WRITE = """import os, subprocess
 os.makedirs('tools', exist_ok=True)
@@ -47,11 +45,6 @@ def test_replaced_path_value(kernel, form):
 # -- the spellings, read as the kernel's gate reads a line ---------------------------------------
 
 GZIP = '#!/usr/bin/perl\nmy $p = "p" . "ip";\nsystem($p, "install", "warden-demo-pkg");\n'
-
-
-def _problems(line: str, cwd) -> list:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(cwd), **GUARDED_ENV}
-    return [p for r in read_requests(None, line, env, str(cwd)) for p in r.problems]
 
 
 @pytest.fixture
@@ -97,7 +90,7 @@ def work(tmp_path, monkeypatch):
     ],
 )
 def test_a_replaced_word_that_matters_is_refused(work, line):
-    found = _problems(line, work)
+    found = line_problems(line, work)
     assert found, line
 
 
@@ -123,4 +116,4 @@ def test_a_replaced_word_that_matters_is_refused(work, line):
     ],
 )
 def test_an_ordinary_replaced_operand_passes(work, line):
-    assert _problems(line, work) == [], line
+    assert line_problems(line, work) == [], line
