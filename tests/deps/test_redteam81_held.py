@@ -6,7 +6,9 @@ kept as proofs (each runs its payload without Warden: the control).
   ``((`` (two subshells), ``eval``'s text, ``select``'s words, an assignment in front of
   ``eval`` (dash opens the redirection first);
 - a Python uv finds on PATH by itself (``uv pip list --system``), a link leading nowhere
-  until ``mkdir m`` makes it resolve.
+  until ``mkdir m`` makes it resolve. The link is made just before the kernel starts, so it
+  may read as new or as older than the start: both are refused (fix91h, whose proofs make it
+  older for certain).
 """
 
 import sys

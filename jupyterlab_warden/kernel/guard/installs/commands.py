@@ -3779,12 +3779,12 @@ def _makers_alongside(commands, k: int, places) -> tuple:
 
 
 def _refuse_unsure_path_links(program: str, env: Dict[str, str], makers: tuple) -> None:
-    """A link written since the kernel started in a folder of the command's PATH that leads
-    nowhere now (``dangling``: ``bin/gzip -> ../m/../x.pl``), where a command of the line up
+    """A link in a folder of the command's PATH that leads nowhere now, whatever its age
+    (``dangling``: ``bin/gzip -> ../m/../x.pl``), where a command of the line up
     to this one may make what its resolution stops at (``mkdir m && tar czf o.tgz a.txt``):
     the command may run it by name (tar runs gzip, red team 18), and it runs what Warden
-    never read (red team 57a R57a-1/-2). An old link is the lookup's own rule
-    (``_refuse_unsure_lookup``): only the names the line runs."""
+    never read (red team 57a R57a-1/-2). An older link is as unread as a new one (fix91h: uv
+    runs the ``python3`` it finds on PATH): ``new_programs``' ``dangling`` names them."""
     name = os.path.basename(program)
     if not makers or not name or name in _STARTS_NOTHING or name in INERT_PROGRAMS:
         return  # runs no program by name
@@ -3805,7 +3805,9 @@ def _refuse_unsure_path_links(program: str, env: Dict[str, str], makers: tuple) 
         if writer:
             what = f"{path}, a folder of PATH that {program} may run programs from by name,"
             raise Unreadable(dangling.refusal(reason, writer, what))
-    for path in path_programs.new_programs(search, in_full(base) if base else os.getcwd()):
+    older: list = []  # the older links leading nowhere now, found by the same walk
+    here = in_full(base) if base else os.getcwd()
+    for path in path_programs.new_programs(search, here, dangling=older) + older:
         if os.path.exists(path) or not os.path.islink(path):
             continue
         reason = dangling.unsure(path)

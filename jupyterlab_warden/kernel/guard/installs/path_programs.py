@@ -12,7 +12,9 @@ red team 21 R21-2), and a listing made within ``_SETTLED`` seconds of the folder
 is not kept (a second change in the same clock tick would keep the folder's times). A
 listing keeps every file that is or may become a program file (red team 19 R19-1: ``chmod
 +x`` changes the file's mode and ctime, not the folder's mtime), and
-whether it is one is decided at each start: one ``lstat`` per kept file. A link to an older
+whether it is one is decided at each start: one ``lstat`` per kept file (and a ``stat`` per
+kept link that resolves: one kept leading nowhere is a program once a folder on its way is
+made, fix91h). A link to an older
 program file whose steps leave its folder (``bin/gzip -> ../lib/gzip``) is kept under each
 folder it leads through that is not the machine's (``_machine_link``): one ``stat`` per such
 folder at each start, its links ``stat``ed through only when it changed (R82-5: a target
@@ -62,6 +64,7 @@ def new_programs(
     home=None,
     words=None,
     cdpath=False,
+    dangling=None,
 ) -> list:
     """The program files (executable regular files, or links) in the folders of ``search`` (a
     PATH string; relative folders from ``cwd``) whose file, or link, changed since the kernel
@@ -85,7 +88,13 @@ def new_programs(
     start whose ``words`` may move it elsewhere first), which the caller refuses. ``home``:
     the start's HOME, for a folder written ``~/bin`` (bash expands it, ``execvp`` does not:
     both are read). Every path found and named is absolute (red team 86 F2a: a relative one,
-    read from the start's folder by the caller, named another file)."""
+    read from the start's folder by the caller, named another file).
+
+    ``dangling``: a list extended with each link of the folders, older than the kernel's
+    start, that leads nowhere now (``_link_changed``'s walk stops at a missing step): no file
+    to read, but a line that makes what it is stuck at makes it run (fix91h:
+    ``commands._refuse_unsure_path_links`` weighs them). Found by the checks every start makes
+    already: no system call of its own."""
     found = []
     folders = _FOLDERS
     # read once per call, not once per folder (every start pays this loop: ~10 folders)
@@ -162,8 +171,14 @@ def new_programs(
                 except (OSError, ValueError):
                     continue  # removed since listed: nothing runs it
                 if stat.S_ISLNK(own.st_mode):
-                    if _link_changed(path, own):  # its target decided as ``_listed`` does
+                    changed = _link_changed(path, own)  # its target decided as ``_listed`` does
+                    if changed or (changed is False and _program_now(path)):
+                        # new, or kept leading nowhere (or to no program) when listed and a
+                        # program now: never sorted as an older one (``mkdir m`` made
+                        # ``bin/gzip -> ../m/../x`` resolve: fix91h)
                         found.append(path)
+                    elif changed is None and dangling is not None:
+                        dangling.append(path)
                 # an executable regular file whose status changed since start (a ``chmod +x``
                 # sets its ctime: R19-1); a file not executable now is no program (the common
                 # kept file: one test)
@@ -188,7 +203,7 @@ def new_programs(
                     or state[2] != info.st_mtime_ns
                     or state[3] != info.st_dev
                 ):
-                    if _replaced(way, info, found):
+                    if _replaced(way, info, found, dangling):
                         # the same files, but the way may lead elsewhere now (red team 84 F2:
                         # ``lib`` renamed to lib2, a new ``lib/gzip -> ../lib2/gzip``): the
                         # folder is listed again at the next start, its links' ways walked
@@ -209,9 +224,10 @@ def new_programs(
     return found
 
 
-def _replaced(way: list, info, found: list) -> bool:
+def _replaced(way: list, info, found: list, dangling=None) -> bool:
     """A folder links lead through changed (an entry renamed in or out, a folder swapped): each
-    of its links whose target is another file now is found, at every start (as a new file is).
+    of its links whose target is another file now is found, at every start (as a new file is),
+    each that leads nowhere now added to ``dangling`` (``new_programs``).
     Whether none is and the folder is settled: then its PATH folder is to be listed again (the
     ways walked anew: a way may lead through other folders to the same file, F2)."""
     changed = False
@@ -220,6 +236,8 @@ def _replaced(way: list, info, found: list) -> bool:
             now = os.stat(path)
         except (OSError, ValueError):
             changed = True  # no target now: exec finds nothing; asked again at the next start
+            if dangling is not None and path not in dangling:
+                dangling.append(path)
             continue
         if _state(now) != state:
             changed = True
@@ -889,13 +907,14 @@ def _machine_folder(folder: str, since: float) -> bool:
         return False
 
 
-def _link_changed(path: str, own) -> bool:
+def _link_changed(path: str, own):
     """The link, any step of its chain, or the file it leads to, changed since the kernel
     started (red team 84 F1, F3): each step as the kernel walks it (``bin/../lib/gzip``,
     ``..`` through folder links, as ``_keep_way``), ``lstat``ed, and each folder link its
     text names. A NEW link in between (``lib/gzip -> /usr/bin/python3``, an older program)
     makes the PATH link a new program, however old the link and its file: a relisting of its
-    folder never keeps it as an older one (its target the baseline)."""
+    folder never keeps it as an older one (its target the baseline). None (falsy) for an
+    older link whose walk stops at a missing step, or loops: it leads nowhere now."""
     since = _kernel_started() - 1
     if own.st_ctime >= since:
         return True
@@ -918,17 +937,17 @@ def _link_changed(path: str, own) -> bool:
             try:
                 info = os.lstat(place)
             except (OSError, ValueError):
-                return False  # no such folder: exec finds nothing (kept: asked again)
+                return None  # no such folder: exec finds nothing (kept: asked again)
             if stat.S_ISLNK(info.st_mode) and info.st_ctime >= since:
                 return True
         step = os.path.join(os.path.dirname(step), text)
         try:
             info = os.lstat(step)
         except (OSError, ValueError):
-            return False  # a dangling step: exec finds nothing (kept: asked again per start)
+            return None  # a dangling step: exec finds nothing (kept: asked again per start)
         if info.st_ctime >= since:
             return True
-    return False
+    return None  # more links than the kernel follows: exec finds nothing
 
 
 def unreadable(path: str) -> str:
@@ -947,6 +966,14 @@ def unreadable(path: str) -> str:
             "its child's: a root kernel that dropped its capabilities, a file of mode 0111)"
         )
     return ""
+
+
+def _program_now(path: str) -> bool:
+    """Whether the kept link ``path`` leads to an executable regular file now (one ``stat``,
+    asked only of a kept link that resolves: one that led nowhere, or to no program, when its
+    folder was listed; ordinary PATH folders keep none)."""
+    info = _target(path)
+    return info is not None and stat.S_ISREG(info.st_mode) and bool(info.st_mode & 0o111)
 
 
 def _target(path: str):
