@@ -3301,6 +3301,7 @@ def _simple(
         )
     if name in CONDAS:
         _refuse_console_script_start(argv[0], argv[1:], env, depth, stdin)
+        argv = argv[:1] + _conda_spelled(name, argv[1:])  # `run --pre ENV` (red team 90 F9)
         inner = _run_command("conda", argv[1:], name)
         if inner is not None:  # conda run [opts] CMD: the command runs in that environment
             options = argv[1 : len(argv) - len(inner)]
@@ -4506,6 +4507,16 @@ def _conda_run_env(program: str, options: List[str], env: Dict[str, str]) -> Dic
     if not folders:
         return env
     return {**env, "PATH": _path_in_front(folders, merged, "conda run")}
+
+
+def _conda_spelled(name: str, args: List[str]) -> List[str]:
+    """conda's words with its abbreviated long options written out (``long_options``)."""
+    from .long_options import conda_args
+
+    try:
+        return conda_args(args)
+    except ValueError as exc:
+        raise Unreadable(f"{name}: {exc}") from None
 
 
 def _npm_run_env(called: str, name: str, args: List[str], env: Dict[str, str]) -> Dict[str, str]:
