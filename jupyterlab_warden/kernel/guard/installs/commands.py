@@ -1392,6 +1392,11 @@ def _refuse_name_table_change(command: List[str]) -> None:
     while words and _ASSIGNMENT_WORD.match(words[0]):
         words = words[1:]
     inner = line_flow.unwrap_builtin(words)
+    from .enable_loads import refusal
+
+    loads = refusal(words) or refusal(inner)  # `enable x` loads ./x (red team 90 F14)
+    if loads:
+        raise Unreadable(loads)
     name = inner[0] if inner else ""
     if name == "disable" and len(inner) > 1:
         raise Unreadable(
