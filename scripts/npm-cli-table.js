@@ -1,5 +1,5 @@
-// Writes schema/npm-cli.json: npm's command-line table (every config key's nopt types and npm's
-// shorthands), read from the installed npm's own @npmcli/config definitions. Warden expands an
+// Writes schema/npm-cli.json: npm's command-line table (every config key's nopt types, npm's
+// shorthands, its commands and their aliases), read from the installed npm's own @npmcli/config definitions. Warden expands an
 // npm option as npm's nopt does (installs/long_options.py: unique abbreviations, shorthands,
 // bundled single letters, `no-`); regenerate with the npm the machine runs:
 //
@@ -26,10 +26,13 @@ for (const key of Object.keys(definitions).sort()) {
   const type = definitions[key].type
   options[key] = Array.isArray(type) ? type.map(named) : [named(type)]
 }
+const cmdList = require(path.join(npm, 'lib', 'utils', 'cmd-list.js'))
 const table = {
   npm: require(path.join(npm, 'package.json')).version,
   options,
   shorthands: Object.fromEntries(Object.keys(shorthands).sort().map((k) => [k, shorthands[k]])),
+  commands: [...cmdList.commands].sort(),
+  aliases: Object.fromEntries(Object.keys(cmdList.aliases).sort().map((k) => [k, cmdList.aliases[k]])),
 }
 const out = path.join(__dirname, '..', 'schema', 'npm-cli.json')
 // one line an option, a shorthand: a diff shows what a new npm changed
@@ -38,7 +41,9 @@ const text = [
   '{',
   `"npm": ${JSON.stringify(table.npm)},`,
   '"options": {', lines(table.options).join(',\n'), '},',
-  '"shorthands": {', lines(table.shorthands).join(',\n'), '}',
+  '"shorthands": {', lines(table.shorthands).join(',\n'), '},',
+  `"commands": ${JSON.stringify(table.commands)},`,
+  '"aliases": {', lines(table.aliases).join(',\n'), '}',
   '}',
 ].join('\n')
 JSON.parse(text)

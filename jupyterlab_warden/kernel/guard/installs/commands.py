@@ -4543,6 +4543,14 @@ def _npm_run_env(called: str, name: str, args: List[str], env: Dict[str, str]) -
             "folder unknown: cd to a folder written out"
         )
     merged = {**_inherited_environ(), **env}
+    if (
+        npm_run_path.RUNNERS[name] == "npm"
+    ):  # `npm install ./pkg` runs its scripts (red team 90 F15)
+        from .npm_built_specs import refusal
+
+        built = refusal(args, merged, in_full(base))
+        if built:
+            raise Unreadable(built)
     try:
         folders = npm_run_path.bin_folders(name, args, merged, in_full(base))
     except ValueError as exc:
