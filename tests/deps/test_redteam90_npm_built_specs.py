@@ -136,6 +136,8 @@ def project(tmp_path, monkeypatch):
         "npm i https://example.invalid/x.tgz", "npm i x@https://example.invalid/x.tgz",
         "npm rebuild", "npm rb", "npm pack ./prep", "npm link ./pkg", "npm -C pkg link",
         "npm i --no-ignore-scripts ./pkg",
+        "npm publish ./prep --dry-run", "npm diff --diff=./prep", "npm diff --diff ./pkg",
+        "npm cache add github:u/r", "npm cache add ./prep",
         "npm_config_ignore_scripts=false npm i ./pkg",
         "npm_config_ignore_scripts=true npm i --ignore-scripts=false ./pkg",
     ],
@@ -160,6 +162,11 @@ def test_a_spec_npm_builds_is_refused(project, line):
         ("npm --prefix web ls", {}),
         ("npm ls", {}),
         ("npm run build", {}),
+        ("npm publish --dry-run", {}),
+        ("npm diff --diff=lodash@4 --diff=lodash@3", {}),
+        ("npm cache add lodash@4", {}),
+        ("npm cache ls", {}),
+        ("npm cache clean --force", {}),
     ],
 )
 def test_no_false_refusals(project, line, more):
@@ -214,3 +221,19 @@ def test_npm_runs_a_folders_scripts_here(tmp_path):
     assert not list(tmp_path.glob("ran-*"))
     subprocess.run(run, cwd=tmp_path / "app", env=env, check=True, capture_output=True)
     assert sorted(p.name for p in tmp_path.glob("ran-*")) == sorted(f"ran-{s}" for s in scripts)
+
+
+def test_npm_publish_and_diff_prepare_a_folder_here(tmp_path):
+    """What ``_FETCHING`` stands on, measured with the npm here: ``npm publish FOLDER`` (even
+    ``--dry-run``) and ``npm diff --diff=FOLDER`` run the folder's prepare script."""
+    npm = installed("npm")
+    (tmp_path / "pkg").mkdir()
+    manifest = {"name": "pkg", "version": "1.0.0", "scripts": {"prepare": "touch ../ran"}}
+    (tmp_path / "pkg" / "package.json").write_text(json.dumps(manifest))
+    env = {**os.environ, "HOME": str(tmp_path), "npm_config_cache": str(tmp_path / "cache")}
+    import subprocess
+
+    for words in (["publish", "./pkg", "--dry-run"], ["diff", "--diff=./pkg", "--diff=./pkg"]):
+        subprocess.run([npm, *words], cwd=tmp_path, env=env, capture_output=True, timeout=120)
+        assert (tmp_path / "ran").exists(), words
+        (tmp_path / "ran").unlink()

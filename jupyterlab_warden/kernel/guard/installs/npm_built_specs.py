@@ -14,7 +14,9 @@ passed (npm is no installer Warden decides, and the scripts are no words of the 
 ``refusal`` reads npm's words as npm's nopt does (``long_options.npm_args``) and its command
 as npm derefs it (aliases, abbreviations, camelCase: ``i``, ``add``, ``isntall``, ``rebui``,
 ``installTest``). For the commands that build packages (install, ci, update, install-test,
-install-ci-test, link, rebuild, pack) it refuses, unless scripts are off:
+install-ci-test, link, rebuild, pack), and those that prepare a spec they fetch
+(``publish SPEC``, ``diff --diff=SPEC``, ``cache add SPEC``: pacote runs a folder's or a git
+clone's prepare), it refuses, unless scripts are off:
 
 - a spec that is no registry package (``name``, ``name@range``, ``@scope/name@tag``,
   ``alias@npm:name@range``): a git spec, a URL, a tarball, a folder Warden cannot read; a
@@ -46,7 +48,11 @@ _BUILDING = frozenset(
     ("install", "ci", "update", "install-test", "install-ci-test", "link", "rebuild", "pack")
 )
 # the commands that build the project folder itself when given no spec
-_BUILDS_PROJECT = frozenset(("link", "pack"))
+_BUILDS_PROJECT = frozenset(("link", "pack", "publish"))
+# the commands that fetch a spec through pacote, which prepares a git clone or a folder by
+# running its prepare (and prepack) scripts: ``npm publish ./pkg`` and ``npm diff
+# --diff=./pkg`` ran them (npm 11.19, measured), ``npm cache add`` does for a git spec
+_FETCHING = frozenset(("publish", "diff", "cache"))
 _SCRIPTS = (
     "preinstall", "install", "postinstall", "prepare", "preprepare", "postprepare", "prepack",
     "postpack", "dependencies",
@@ -97,13 +103,20 @@ def refusal(args: List[str], env: Dict[str, str], cwd: str) -> str:
     given = {name: value for name, _eq, value in options}
     positional = [w for w in words[:cut] if not w.startswith("--")] + words[cut + 1 :]
     command = npm_command(positional[0]) if positional else None
-    if command not in _BUILDING:
+    if command not in _BUILDING and command not in _FETCHING:
         return ""
+    if command == "cache" and positional[1:2] != ["add"]:
+        return ""  # ls, clean, verify, npx: nothing fetched
     project = _project(cwd, given.get("prefix"))
     if _ignore_scripts(given, env, project):
         return ""
     shown = positional[0]
     specs = positional[1:]
+    if command == "cache":
+        shown, specs = "cache add", positional[2:]
+    elif command == "diff":
+        # its specs are option values (``--diff=SPEC``, twice at most); none: the project
+        specs = [value for name, _eq, value in options if name == "diff"] or ["."]
     if command == "rebuild":
         return _say(shown, "the install scripts of the packages node_modules holds")
     if not specs and command in _BUILDS_PROJECT:
