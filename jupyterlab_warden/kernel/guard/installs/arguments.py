@@ -1022,7 +1022,11 @@ def conda_request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
     else:
         return None
     request = InstallRequest(tool, command)
-    rest = [_conda_long_option(word) for word in rest]
+    try:
+        rest = [_conda_long_option(word) for word in rest]
+    except ValueError as exc:  # an abbreviation conda may read as an option Warden reads
+        request.problems.append(f"{tool}: {exc}")
+        return request
     if env_file and not any(
         word in ("-f", "--file") or word.startswith(("--file=", "-f")) for word in rest
     ):
@@ -1102,14 +1106,11 @@ def _conda_place(request: InstallRequest, tool: str, name, value, cwd: str) -> N
 
 def _conda_long_option(word: str) -> str:
     """``word`` with a long option abbreviated as argparse allows (``--chan URL`` is
-    ``--channel URL`` to conda) written out; any other word unchanged."""
-    if not word.startswith("--") or word == "--":
-        return word
-    name, eq, value = word.partition("=")
-    if name in CONDA_LONG:
-        return word
-    matches = [option for option in CONDA_LONG if option.startswith(name)]
-    return matches[0] + eq + value if len(matches) == 1 else word
+    ``--channel URL`` to conda) written out; any other word unchanged; ValueError for a prefix
+    of several that conda may read as one Warden reads (``long_options.argparse_long``)."""
+    from .long_options import CONDA_READ, argparse_long
+
+    return argparse_long(word, CONDA_LONG, CONDA_READ)
 
 
 # conda's package files: a spec naming one is installed from that file or URL, no index

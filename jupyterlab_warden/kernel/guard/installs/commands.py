@@ -1392,6 +1392,11 @@ def _refuse_name_table_change(command: List[str]) -> None:
     while words and _ASSIGNMENT_WORD.match(words[0]):
         words = words[1:]
     inner = line_flow.unwrap_builtin(words)
+    from .enable_loads import refusal
+
+    loads = refusal(words) or refusal(inner)  # `enable x` loads ./x (red team 90 F14)
+    if loads:
+        raise Unreadable(loads)
     name = inner[0] if inner else ""
     if name == "disable" and len(inner) > 1:
         raise Unreadable(
@@ -3301,6 +3306,7 @@ def _simple(
         )
     if name in CONDAS:
         _refuse_console_script_start(argv[0], argv[1:], env, depth, stdin)
+        argv = argv[:1] + _conda_spelled(name, argv[1:])  # `run --pre ENV` (red team 90 F9)
         inner = _run_command("conda", argv[1:], name)
         if inner is not None:  # conda run [opts] CMD: the command runs in that environment
             options = argv[1 : len(argv) - len(inner)]
@@ -4510,6 +4516,16 @@ def _conda_run_env(program: str, options: List[str], env: Dict[str, str]) -> Dic
     return {**env, "PATH": _path_in_front(folders, merged, "conda run")}
 
 
+def _conda_spelled(name: str, args: List[str]) -> List[str]:
+    """conda's words with its abbreviated long options written out (``long_options``)."""
+    from .long_options import conda_args
+
+    try:
+        return conda_args(args)
+    except ValueError as exc:
+        raise Unreadable(f"{name}: {exc}") from None
+
+
 def _npm_run_env(called: str, name: str, args: List[str], env: Dict[str, str]) -> Dict[str, str]:
     """The environment whose PATH the command npm, npx, yarn or pnpm runs searches (red team
     88 F6: ``npx gzip``, ``npm exec --call='tar czf ...'`` running a new node_modules/.bin/gzip):
@@ -4529,6 +4545,14 @@ def _npm_run_env(called: str, name: str, args: List[str], env: Dict[str, str]) -
             "folder unknown: cd to a folder written out"
         )
     merged = {**_inherited_environ(), **env}
+    if (
+        npm_run_path.RUNNERS[name] == "npm"
+    ):  # `npm install ./pkg` runs its scripts (red team 90 F15)
+        from .npm_built_specs import refusal
+
+        built = refusal(args, merged, in_full(base))
+        if built:
+            raise Unreadable(built)
     try:
         folders = npm_run_path.bin_folders(name, args, merged, in_full(base))
     except ValueError as exc:

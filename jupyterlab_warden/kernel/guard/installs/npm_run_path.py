@@ -54,6 +54,10 @@ def bin_folders(name: str, args: List[str], env: Dict[str, str], cwd: str) -> Li
     of what it runs, nearest first; [] when it runs nothing (``npm ls``). Raises ValueError
     (the reason) for a start Warden cannot place."""
     name = RUNNERS[name]
+    if name in ("npm", "npx"):
+        from .long_options import npm_args
+
+        args = npm_args(args)  # `--prefi web`, `-dC web`: nopt's spellings (red team 90 F9)
     words = [w for w in args if not w.startswith("-")]
     # the subcommand only as the first word: an option's value may look like one (`npm
     # --prefix ls exec ...` runs exec), and Warden does not know every npm option's value
@@ -62,6 +66,8 @@ def bin_folders(name: str, args: List[str], env: Dict[str, str], cwd: str) -> Li
     places = [cwd]
     for i, word in enumerate(args):
         option, eq, value = word.partition("=")
+        if value == "false" and option in ("--workspaces", "--include-workspace-root"):
+            continue  # `--no-workspaces`
         if option in _ELSEWHERE_OPTIONS or (word.startswith("-ws") and name == "npm"):
             raise ValueError(f"{name} {word} runs in other packages' folders")
         if option in _FOLDER_OPTIONS:
