@@ -6169,13 +6169,16 @@ def _refuse_started(
         )
         raise Unreadable(whose + reading.refused)
     env = {**env, **dict(reading.environment)}  # `tmux new -e NAME=VALUE CMD` (R17-15)
+    folder = ""
     if name in tmux_login.PROGRAMS and (j == 0 or words[j + 1 :]):
         # its panes' shell: a login shell with no command, what send-keys types (red team 88 F7)
         env = _multiplexer_shell(name, words[j + 1 :], env)
+        folder = _multiplexer_folder(name, words[j + 1 :])  # `tmux new -c DIR` (red team 90 F11)
     for text in reading.texts:
         try:
             # the shell it runs the text in starts with its environment (R17-14)
-            found = shell_invocations(text, 1, env)
+            with start_folder(folder):
+                found = shell_invocations(text, 1, env)
         except Unreadable as exc:
             raise Unreadable(f"{name} runs {text[:60]!r} as shell text: {exc}") from None
         if found:
@@ -6247,8 +6250,9 @@ def _multiplexer_shell(name: str, words: List[str], env: Dict[str, str]) -> Dict
     its PATH is the homes' folders, the start's, then the system's (the pane may be a login
     shell or not: both are read); a login start's new PATH programs are read, and each line
     send-keys types is read as a line of that shell (``tmux_login``). A start-up file of the
-    multiplexer's own written since the kernel started, a default shell that is no standard
-    shell, and what Warden cannot read as typed lines are refused."""
+    multiplexer's own written since the kernel started, a shell program or environment of
+    the panes Warden does not read (``pane_shell``), and what Warden cannot read as typed
+    lines are refused."""
     found = tmux_login.read(name, words, _tmux_command_names(), current_folder())
     if found.refused:
         raise Unreadable(found.refused)
@@ -6261,14 +6265,14 @@ def _multiplexer_shell(name: str, words: List[str], env: Dict[str, str]) -> Dict
             "may run commands (tmux's run-shell) or set the shell it starts, and Warden does "
             "not read it"
         )
+    shell = merged.get("SHELL") or _passwd_shell()
+    from . import pane_shell  # its program and environment (red team 90 F10, F12)
+
+    why = pane_shell.refused(name, words, merged, shell, SHELLS, _tmux_command_names())
+    if why:
+        raise Unreadable(why)
     if not found.starts:
         return env
-    shell = merged.get("SHELL") or _passwd_shell()
-    if program_name(shell) not in SHELLS:
-        raise Unreadable(
-            f"{name} starts its shell commands in its default shell, SHELL={shell[:60]}, which "
-            "is no standard shell Warden reads: set SHELL to /bin/bash or /bin/sh"
-        )
     what = f"{name}'s default shell ({program_name(shell)}, a login shell)"
     inner = _startup_files_env(what, env, path_kept=True)
     if found.login:
@@ -6287,6 +6291,22 @@ def _multiplexer_shell(name: str, words: List[str], env: Dict[str, str]) -> Dict
                 "Warden does not decide there: run the installer directly"
             )
     return inner
+
+
+def _multiplexer_folder(name: str, words: List[str]) -> str:
+    """The folder tmux ``words`` run their shell commands in (``tmux new -c DIR CMD``, red team
+    90 F11: ``command_folders``), relative to the start's; '' the start's own."""
+    if name != "tmux":
+        return ""
+    from .command_folders import text_folder
+
+    try:
+        return text_folder(words, _tmux_command_names(), current_folder())
+    except ValueError as exc:
+        raise Unreadable(
+            f"tmux runs its shell commands in a folder Warden cannot read them in ({exc}): "
+            "give -c a folder written out that is there before the line runs"
+        ) from None
 
 
 def _tmux_command_names() -> tuple:

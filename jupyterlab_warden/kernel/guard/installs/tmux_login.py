@@ -87,7 +87,7 @@ def read(name: str, words: list, command_names: tuple = (), base="") -> Reading:
     if not commands:
         commands = [["new-session"]]  # `tmux`, `tmux -L x`: a new session
     typed = ""
-    panes = _Panes()
+    panes = _Panes(base)
     for command in commands:
         verb = _resolved(command[0], command_names) if command else ""
         valued = _TYPE_VALUED if verb in _TYPES else _START_VALUED
@@ -143,7 +143,8 @@ class _Panes:
     names anything else, a grouped (``-t``) or attached-to (``-A``) session, a pane made with
     a command, any other command before the keys."""
 
-    def __init__(self) -> None:
+    def __init__(self, base="") -> None:
+        self.base = base  # the folder the tmux command runs in ('' this process's, None unknown)
         self.names: list = []
         self.other = ""
         self.folder = ""
@@ -156,8 +157,8 @@ class _Panes:
                 self.other = self.other or f"{verb} {' '.join(words)[:40]}"
                 return
             folder = _value(words, _START_VALUED, "c") or ""
-            if folder[:1] == "~" or "#" in folder:
-                folder = None  # tmux expands formats and `~` in it: a plain path only
+            if folder and _unreadable_folder(folder, self.base):
+                folder = None  # an expansion, no folder yet (red team 90 F11: command_folders)
             if self.names and folder != self.folder:
                 folder = None  # sessions in two folders: which one takes the keys, unread
             self.names.append(name)
@@ -185,6 +186,13 @@ class _Panes:
             "tmux new -d -s NAME \\; send-keys -t NAME 'LINE' Enter (or tmux new -d -s NAME "
             "'LINE')"
         )
+
+
+def _unreadable_folder(folder: str, base) -> str:
+    """Why Warden cannot read a pane's lines in ``folder`` ('' none: ``command_folders``)."""
+    from .command_folders import readable
+
+    return readable(folder, base)
 
 
 def _value(words: list, valued: frozenset, letter: str) -> "str | None":
