@@ -31,7 +31,12 @@ LINES = {
     "file-spec": f"{NPM} i file:pkg",
     "alias-abbreviated": f"{NPM} isntal x@./pkg",
     "dependency": f"{NPM} install",
+    # red team 91c: the whole tree is built whatever the line names; npm run by npm exec
+    "uninstall-tree": f"{NPM} uninstall lodash",
+    "exec-call": f"{NPM} exec -c '{NPM} install ./pkg'",
 }
+# the forms whose project names the folder as a file: dependency
+DEPENDING = ("dependency", "uninstall-tree")
 
 
 def _install(kernel) -> str:
@@ -64,9 +69,11 @@ def test_a_built_spec_whose_scripts_install_is_refused(kernel, form):
     """The proof: without Warden the package's postinstall installs; with Warden the npm
     start is refused."""
     installed("npm")
-    cell = _cell(kernel, LINES[form], form == "dependency")
+    cell = _cell(kernel, LINES[form], form in DEPENDING)
     guarded = kernel.kept_from_refused_host(cell)
-    assert "--ignore-scripts" in (guarded["refused"] or ""), guarded
+    assert "--ignore-scripts" in (guarded["refused"] or "") or "own command" in (
+        guarded["refused"] or ""
+    ), guarded
 
 
 def test_ignore_scripts_installs_the_folder_without_its_scripts(kernel):
@@ -138,6 +145,8 @@ def project(tmp_path, monkeypatch):
         "npm i --no-ignore-scripts ./pkg",
         "npm publish ./prep --dry-run", "npm diff --diff=./prep", "npm diff --diff ./pkg",
         "npm cache add github:u/r", "npm cache add ./prep",
+        "npm stage publish ./prep --dry-run", "npm --editor=true edit lodash",
+        "npm i file:~/pkg", "npm i x@~/pkg", "HOME=/tmp npm i file:~/pkg",
         "npm_config_ignore_scripts=false npm i ./pkg",
         "npm_config_ignore_scripts=true npm i --ignore-scripts=false ./pkg",
     ],
@@ -151,7 +160,6 @@ def test_a_spec_npm_builds_is_refused(project, line):
     "line, more",
     [
         ("npm install --ignore-scripts ./pkg", {}),
-        ("npm i --ignore-s github:u/r", {}),
         ("npm i --ignore-scripts true ./pkg", {}),
         ("npm i ./pkg", {"npm_config_ignore_scripts": "true"}),
         ("npm i ./pkg", {"NPM_CONFIG_IGNORE-SCRIPTS": "true"}),
@@ -167,23 +175,27 @@ def test_a_spec_npm_builds_is_refused(project, line):
         ("npm cache add lodash@4", {}),
         ("npm cache ls", {}),
         ("npm cache clean --force", {}),
+        ("npm i lodash@~4.17.21 -D @types/node@~20.11.0 y@npm:left-pad@~1.3", {}),
+        ("npm audit", {}),
+        ("npm i --ignore-scripts https://example.invalid/x.tgz", {}),
     ],
 )
 def test_no_false_refusals(project, line, more):
     assert _problems(line, project, **more) == [], line
 
 
-def test_the_npmrc_says_ignore_scripts(project):
+def test_an_npmrc_is_not_trusted_to_turn_scripts_off(project):
+    """npm skips the project's .npmrc in global mode and a workspace's for its root's, nests
+    keys under sections and takes userconfig from an .npmrc (red team 91c): only the command
+    line and the environment turn scripts off."""
     (project / ".npmrc").write_text("ignore-scripts = true\n")
-    assert _problems("npm i ./pkg", project) == []
-    (project / ".npmrc").write_text("ignore-scripts=false\n")
     assert _problems("npm i ./pkg", project)
-    (project / ".npmrc").unlink()
+    assert _problems("npm i --ignore-scripts ./pkg", project) == []
     user = project / "home"
     user.mkdir()
     (user / ".npmrc").write_text("ignore-scripts=true\n")
-    assert _problems("npm i ./pkg", project, HOME=str(user)) == []
-    assert _problems("npm i ./pkg", project, HOME=str(user), npm_config_ignore_scripts="")
+    assert _problems("npm i ./pkg", project, HOME=str(user))
+    assert _problems("npm i ./pkg", project, npm_config_ignore_scripts="true") == []
 
 
 def test_a_bare_install_reads_the_projects_dependencies(project):
@@ -237,3 +249,76 @@ def test_npm_publish_and_diff_prepare_a_folder_here(tmp_path):
         subprocess.run([npm, *words], cwd=tmp_path, env=env, capture_output=True, timeout=120)
         assert (tmp_path / "ran").exists(), words
         (tmp_path / "ran").unlink()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "npm i --ignore-scripts github:u/r",
+        "npm i --ignore-s u/r",
+        "npm i --ignore-scripts git+https://example.invalid/r.git",
+    ],
+)
+def test_a_git_spec_is_refused_with_scripts_off(project, line):
+    """npm clones a git spec with the ``git`` program its configuration names (``--git=./x``,
+    an .npmrc's ``git=``): red team 91c ran ./evilgit under --ignore-scripts."""
+    assert any("git program" in p for p in _problems(line, project)), line
+
+
+@pytest.mark.parametrize(
+    "line", ["npm i ./plain", "npm i lodash", "npm uninstall lodash", "npm dedupe", "npm prune",
+             "npm audit fix", "npm ci", "npm install", "npm up"],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    "manifest, files",
+    [
+        ({"dependencies": {"p": "file:pkg"}}, {}),
+        ({"dependencies": {"p": "~1.2.3"}, "workspaces": ["pkg"]}, {}),
+        ({"dependencies": {"p": "^1.0.0"}},
+         {"package-lock.json": {"packages": {"": {}, "node_modules/p": {
+             "version": "1.0.0", "resolved": "file:p-1.0.0.tgz"}}}}),
+        ({"dependencies": {"p": "^1.0.0"}},
+         {"npm-shrinkwrap.json": {"dependencies": {"p": {"version": "git+ssh://h/r.git"}}}}),
+        ({"dependencies": {"p": "^1.0.0"}},
+         {"package-lock.json": {"packages": {"node_modules/p": {"link": True,
+                                                                "resolved": "pkg"}}}}),
+    ],
+    ids=["file-dependency", "workspaces", "lock-file-tarball", "shrinkwrap-git", "lock-link"],
+)  # fmt: skip
+def test_the_whole_tree_is_read(project, line, manifest, files):
+    """arborist installs and builds the project's whole tree whatever the line names (red team
+    91c: a file: dependency, workspaces, a lockfile resolving a cell's tarball)."""
+    (project / "package.json").write_text(
+        json.dumps({"name": "app", "version": "1.0.0", **manifest})
+    )
+    for name, data in files.items():
+        (project / name).write_text(json.dumps(data))
+    assert any("--ignore-scripts" in p for p in _problems(line, project)), line
+    assert _problems(line.replace("npm ", "npm --ignore-scripts ", 1), project) == [], line
+
+
+def test_a_registry_lockfile_passes(project):
+    lock = {"lockfileVersion": 3, "packages": {"": {"name": "app"}, "node_modules/lodash": {
+        "version": "4.17.21", "resolved": "https://registry.npmjs.org/lodash/-/lodash-4.17.21.tgz",
+        "integrity": "sha512-x"}}}  # fmt: skip
+    (project / "package.json").write_text('{"name": "app", "dependencies": {"lodash": "~4.17"}}')
+    (project / "package-lock.json").write_text(json.dumps(lock))
+    for line in ("npm ci", "npm install", "npm i lodash@~4.17.21", "npm uninstall lodash"):
+        assert _problems(line, project) == [], line
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["npx npm i ./pkg", "npx -- npm i ./pkg", "npm exec npm i ./pkg", "npm x npm i ./pkg",
+     "npm exec -c 'npm i ./pkg'", "npx -c 'npm i ./pkg'", "npm exec --call='npm i ./pkg'",
+     "npx --call 'cd pkg && npm i'", "yarn dlx npm i ./pkg", "pnpm dlx npm i ./pkg"],
+)  # fmt: skip
+def test_a_node_package_manager_run_by_a_runner_is_refused(project, line):
+    """Red team 91c: npx and ``npm exec`` ran ``npm i ./pkg``, whose start Warden read no
+    further (the folder's postinstall ran)."""
+    assert any("run npm as its own command" in p for p in _problems(line, project)), line
+
+
+@pytest.mark.parametrize("line", ["npx cowsay hi", "npx -c 'tsc -p .'", "npm exec tsc", "npx tsc"])
+def test_a_runners_ordinary_command_passes(project, line):
+    assert _problems(line, project) == [], line

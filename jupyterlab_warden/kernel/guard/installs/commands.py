@@ -4553,6 +4553,11 @@ def _npm_run_env(called: str, name: str, args: List[str], env: Dict[str, str]) -
         built = refusal(args, merged, in_full(base))
         if built:
             raise Unreadable(built)
+    from .npm_built_specs import nested_refusal
+
+    nested = nested_refusal(npm_run_path.RUNNERS[name], args)  # `npx npm i ./pkg`
+    if nested:
+        raise Unreadable(nested)
     try:
         folders = npm_run_path.bin_folders(name, args, merged, in_full(base))
     except ValueError as exc:

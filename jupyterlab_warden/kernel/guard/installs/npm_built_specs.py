@@ -25,17 +25,23 @@ clone's prepare), it refuses, unless scripts are off:
   ``prepack``, ``postpack``, ``dependencies``), no ``workspaces`` or ``bundleDependencies``,
   no binding.gyp beside it, and only registry packages as dependencies (a ``file:``/git
   dependency is built too);
-- ``npm rebuild`` (it runs the install scripts of the packages node_modules holds); ``npm
-  link``/``npm pack`` without a spec build the project folder, read as a folder spec;
-- a bare ``npm install``/``ci``/``update`` whose package.json names a dependency that is no
-  registry package. The project's OWN scripts (a bare install runs its prepare, postinstall...)
-  are the project's script file, read no more than ``npm run``'s (the script-file class).
+- ``npm rebuild`` and ``npm edit NAME`` (they run the install scripts of the packages
+  node_modules holds); ``npm link``/``pack``/``publish`` without a spec build the project
+  folder, read as a folder spec;
+- a command that installs the project's whole tree (install, ci, update, uninstall, dedupe,
+  prune, link, ``audit fix``: arborist builds every dependency whatever specs the line names)
+  in a project whose package.json names a dependency that is no registry package, has
+  ``workspaces``, or whose lockfile (npm-shrinkwrap.json, package-lock.json,
+  node_modules/.package-lock.json) resolves an entry elsewhere than https (a ``file:``
+  tarball, git, a link). The project's OWN scripts (a bare install runs its prepare,
+  postinstall...) are the project's script file, read no more than ``npm run``'s (the
+  script-file class).
 
-Scripts are off when npm reads ``ignore-scripts`` as true, by its precedence: the command line
-in any spelling nopt takes (``--ignore-scripts``, ``--ignore-s``, ``--ignore-scripts true``;
-``--no-ignore-scripts`` turns it off), else the environment (``npm_config_ignore_scripts``, any
-case, ``-`` or ``_``), else the project's .npmrc, else the user's (``--userconfig``,
-``npm_config_userconfig``, ``~/.npmrc``), each only when it says ``true`` as a plain value.
+Scripts are off when npm reads ``ignore-scripts`` as true from the command line, in any
+spelling nopt takes (``--ignore-scripts``, ``--ignore-s``, ``--ignore-scripts true``;
+``--no-ignore-scripts`` turns it off), else from the environment (``npm_config_ignore_scripts``,
+any case, ``-`` or ``_``). An .npmrc saying so is not trusted (``_ignore_scripts``). With scripts
+off a git spec is still refused: npm clones it with the ``git`` program its configuration names.
 """
 
 import json
@@ -47,12 +53,30 @@ from typing import Dict, List, Optional
 _BUILDING = frozenset(
     ("install", "ci", "update", "install-test", "install-ci-test", "link", "rebuild", "pack")
 )
+# the commands that reify the project's whole tree (arborist): every dependency, workspace and
+# lockfile entry is installed and built whatever specs the line names (red team 91c: ``npm i
+# ./plain``, ``npm uninstall lodash``, ``npm dedupe``, ``npm prune`` built a ``file:``
+# dependency of the project; ``npm audit fix`` installs too)
+_TREE = frozenset(
+    ("install", "ci", "update", "install-test", "install-ci-test", "uninstall", "dedupe",
+     "prune", "link", "audit")
+)  # fmt: skip
 # the commands that build the project folder itself when given no spec
 _BUILDS_PROJECT = frozenset(("link", "pack", "publish"))
 # the commands that fetch a spec through pacote, which prepares a git clone or a folder by
-# running its prepare (and prepack) scripts: ``npm publish ./pkg`` and ``npm diff
-# --diff=./pkg`` ran them (npm 11.19, measured), ``npm cache add`` does for a git spec
-_FETCHING = frozenset(("publish", "diff", "cache"))
+# running its prepare (and prepack) scripts: ``npm publish ./pkg``, ``npm stage publish
+# ./pkg`` and ``npm diff --diff=./pkg`` ran them (npm 11.19, measured), ``npm cache add`` does
+# for a git spec
+_FETCHING = frozenset(("publish", "diff", "cache", "stage"))
+# the commands that run installed packages' install scripts: ``npm rebuild``, and ``npm edit
+# NAME``, which runs ``npm rebuild NAME`` after its editor (red team 91c)
+_REBUILDING = frozenset(("rebuild", "edit"))
+# the lockfiles arborist installs from, in the project folder
+_LOCKFILES = (
+    "npm-shrinkwrap.json",
+    "package-lock.json",
+    os.path.join("node_modules", ".package-lock.json"),
+)
 _SCRIPTS = (
     "preinstall", "install", "postinstall", "prepare", "preprepare", "postprepare", "prepack",
     "postpack", "dependencies",
@@ -62,7 +86,11 @@ _NAME = r"(?:@[A-Za-z0-9._~-][A-Za-z0-9._~!'()*-]*/)?[A-Za-z0-9_~-][A-Za-z0-9._~
 _REGISTRY = re.compile(rf"^({_NAME})(?:@(.*))?$")
 # what a registry range or tag never holds: a URL's or path's characters
 _TARBALL = re.compile(r"\.(?:tgz|tar\.gz|tar)$", re.IGNORECASE)
-_NOT_A_RANGE = re.compile(r"[/:\\#]|^[.~]|\.(?:tgz|tar\.gz|tar)$", re.IGNORECASE)
+# (``~1.2`` is a tilde range: only ``~/`` starts a path)
+_NOT_A_RANGE = re.compile(r"[/:\\#]|^\.|^~/|\.(?:tgz|tar\.gz|tar)$", re.IGNORECASE)
+# a tarball npm fetches over https (its scripts are the registry class's); any other spec
+# that is neither a registry name nor a folder is git or a file
+_HTTPS_TARBALL = re.compile(rf"^(?:{_NAME}@)?https://[^\s#]+\.(?:tgz|tar\.gz)$", re.IGNORECASE)
 _MAX_JSON = 1 << 20
 
 
@@ -103,31 +131,101 @@ def refusal(args: List[str], env: Dict[str, str], cwd: str) -> str:
     given = {name: value for name, _eq, value in options}
     positional = [w for w in words[:cut] if not w.startswith("--")] + words[cut + 1 :]
     command = npm_command(positional[0]) if positional else None
-    if command not in _BUILDING and command not in _FETCHING:
+    if command not in _BUILDING | _FETCHING | _TREE | _REBUILDING:
         return ""
     if command == "cache" and positional[1:2] != ["add"]:
         return ""  # ls, clean, verify, npx: nothing fetched
-    project = _project(cwd, given.get("prefix"))
-    if _ignore_scripts(given, env, project):
+    if command == "stage" and positional[1:2] != ["publish"]:
         return ""
+    if command == "audit" and positional[1:2] != ["fix"]:
+        return ""  # a report: nothing installed
+    project = _project(cwd, given.get("prefix"))
     shown = positional[0]
     specs = positional[1:]
-    if command == "cache":
-        shown, specs = "cache add", positional[2:]
+    if command in ("cache", "stage", "audit"):
+        shown, specs = f"{positional[0]} {positional[1]}", positional[2:]
     elif command == "diff":
         # its specs are option values (``--diff=SPEC``, twice at most); none: the project
         specs = [value for name, _eq, value in options if name == "diff"] or ["."]
-    if command == "rebuild":
+    if command in ("uninstall", "audit"):
+        specs = []  # names to remove, or none: the tree is what is built
+    if _ignore_scripts(given, env):
+        # no script runs; a git spec still runs the ``git`` program npm's config names (any
+        # .npmrc may set it) and is refused; a folder's or a tarball's files are data
+        for spec in specs:
+            if _registry(spec) is False and not _HTTPS_TARBALL.match(spec):
+                return (
+                    f"npm {shown} {spec}: {spec} is a git or remote spec, which npm clones with "
+                    "the git program its configuration names (--git, npm_config_git, an "
+                    ".npmrc), even with --ignore-scripts, and Warden does not read that: "
+                    "install from the registry, or a tarball over https"
+                )
+        return ""
+    if command in _REBUILDING:
         return _say(shown, "the install scripts of the packages node_modules holds")
+    if command in _TREE:
+        why = _tree_problem(project)
+        if why:
+            return _say(shown, f"the project's {why}")
     if not specs and command in _BUILDS_PROJECT:
         specs = ["."]
-    if not specs:
-        why = _dependencies_problem(os.path.join(project, "package.json"))
-        return _say(shown, f"the project's {why}") if why else ""
     for spec in specs:
         why = _spec_problem(spec, cwd, project)
         if why:
             return _say(f"{shown} {spec}", why)
+    return ""
+
+
+def _tree_problem(project: str) -> str:
+    """Why installing ``project``'s whole tree may build a package that is no registry's: a
+    dependency that is none, a workspace (a folder of the project, built with its scripts),
+    a lockfile entry resolved elsewhere than a registry (a ``file:`` tarball the cell wrote);
+    '' when none."""
+    manifest = os.path.join(project, "package.json")
+    why = _dependencies_problem(manifest)
+    if why:
+        return why
+    data = _json(manifest) if os.path.exists(manifest) else {}
+    if data and data.get("workspaces"):
+        return f"{manifest}'s workspaces (folders npm installs and builds with their scripts)"
+    for name in _LOCKFILES:
+        lockfile = os.path.join(project, name)
+        if not os.path.exists(lockfile):
+            continue
+        lock = _json(lockfile)
+        if lock is None:
+            return f"{lockfile}, which cannot be read"
+        why = _lock_problem(lock)
+        if why:
+            return f"{lockfile}: {why}"
+    return ""
+
+
+def _lock_problem(lock: dict) -> str:
+    """A lockfile entry npm installs from elsewhere than a registry over https ('' if none):
+    a ``file:``/git/relative ``resolved``, a ``link``, an entry Warden cannot read."""
+    packages = lock.get("packages")
+    entries = list(packages.items()) if isinstance(packages, dict) else []
+    stack = [lock.get("dependencies")]
+    while stack:  # lockfile version 1's nested dependencies
+        level = stack.pop()
+        if isinstance(level, dict):
+            for name, entry in level.items():
+                entries.append((name, entry))
+                if isinstance(entry, dict):
+                    stack.append(entry.get("dependencies"))
+    for name, entry in entries:
+        if name == "":
+            continue  # the project itself
+        if not isinstance(entry, dict):
+            return f"{name!r} cannot be read"
+        if entry.get("link"):
+            return f"{name!r} is a link to a folder (built with its scripts)"
+        resolved = entry.get("resolved", entry.get("version", ""))
+        if not isinstance(resolved, str):
+            return f"{name!r} cannot be read"
+        if ":" in resolved and not resolved.lower().startswith("https://"):
+            return f"{name!r} resolves to {resolved[:80]!r}, no registry"
     return ""
 
 
@@ -147,9 +245,10 @@ def _spec_problem(spec: str, cwd: str, project: str) -> str:
     if path.lower().startswith("file:"):
         path = path[5:]
         path = path[2:] if path.startswith("//") else path
-    places = dict.fromkeys(
-        os.path.normpath(os.path.join(base, os.path.expanduser(path))) for base in (cwd, project)
-    )
+    if path.startswith("~"):
+        # npm expands it with its own HOME, which the line may set (red team 91c)
+        return f"{spec} names a folder under a home npm expands itself"
+    places = dict.fromkeys(os.path.normpath(os.path.join(base, path)) for base in (cwd, project))
     for place in places:
         why = _folder_problem(place, spec)
         if why:
@@ -238,9 +337,12 @@ def _project(cwd: str, prefix: Optional[str]) -> str:
         folder = parent
 
 
-def _ignore_scripts(given: Dict[str, str], env: Dict[str, str], project: str) -> bool:
-    """Whether npm reads ignore-scripts as true (the command line, the environment, the
-    project's .npmrc, the user's, in npm's order)."""
+def _ignore_scripts(given: Dict[str, str], env: Dict[str, str]) -> bool:
+    """Whether npm reads ignore-scripts as true from the command line or the environment, the
+    two places above every .npmrc. An .npmrc is not trusted to turn scripts off (red team
+    91c): npm skips the project's in global mode and a workspace's for its root's, nests a
+    key under an ``[section]``, unquotes keys, and takes ``userconfig`` from an .npmrc: where
+    Warden's reading and npm's part, scripts would run that Warden took for off."""
     if "ignore-scripts" in given:
         return given["ignore-scripts"] == "true"
     named = [
@@ -249,34 +351,39 @@ def _ignore_scripts(given: Dict[str, str], env: Dict[str, str], project: str) ->
         if key.lower().startswith("npm_config_")
         and key[11:].replace("_", "-").lower() == "ignore-scripts"
     ]
-    if named:
-        return all(v.strip() == "true" for v in named)
-    userconfig = given.get("userconfig") or next(
-        (v for k, v in env.items() if k.lower() == "npm_config_userconfig"), ""
-    )
-    home = env.get("HOME") or os.path.expanduser("~")
-    for npmrc in (
-        os.path.join(project, ".npmrc"),
-        os.path.expanduser(userconfig) if userconfig else os.path.join(home, ".npmrc"),
-    ):
-        said = _npmrc_value(npmrc, "ignore-scripts")
-        if said is not None:
-            return said == "true"
-    return False
+    return bool(named) and all(v.strip() == "true" for v in named)
 
 
-def _npmrc_value(path: str, key: str) -> Optional[str]:
-    """The last ``key = value`` of the ini file ``path`` (quotes off); None when it has none."""
-    try:
-        if not os.path.isfile(path) or os.path.getsize(path) > _MAX_JSON:
-            return None
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            text = fh.read()
-    except OSError:
-        return None
-    found = None
-    for line in text.splitlines():
-        name, eq, value = line.strip().partition("=")
-        if eq and name.strip() == key:
-            found = value.strip().strip("\"'")
-    return found
+# the words a Node runner's command text is cut into to find a program's name in it
+_TEXT_TOKENS = re.compile(r"[^\s'\"`;&|()<>]+")
+
+
+def nested_refusal(runner: str, args: List[str]) -> str:
+    """Why a runner's command may itself be a Node package manager Warden does not read there
+    ('' when none): npx, pnpx, ``npm exec``/``x``, ``pnpm exec``/``dlx`` and ``yarn
+    exec``/``dlx`` run a command named by their words or by a ``-c``/``--call`` text, whose
+    start Warden reads no further (red team 91c: ``npx npm i ./pkg``, ``npm exec -c 'npm i
+    ./pkg'`` built the folder and ran its postinstall). A runner's name anywhere among those
+    words or in that text refuses the start."""
+    from .npm_run_path import RUNNERS
+
+    words = args
+    if runner in ("npm", "pnpm", "yarn", "yarnpkg"):
+        positional = [w for w in args if not w.startswith("-")]
+        head = positional[0] if positional else ""
+        if runner == "npm":
+            head = npm_command(head) or head
+        if head not in ("exec", "dlx"):
+            return ""
+        words = args[args.index(positional[0]) + 1 :]
+    elif runner not in ("npx", "pnpx"):
+        return ""
+    for word in words:
+        for token in _TEXT_TOKENS.findall(word.partition("=")[2] if word.startswith("-") else word):
+            name = os.path.basename(token)
+            if name in RUNNERS:
+                return (
+                    f"{runner} runs a command naming {name} ({word[:60]!r}), which Warden does "
+                    f"not read inside {runner}: run {name} as its own command"
+                )
+    return ""
