@@ -982,7 +982,7 @@ def _shell_invocations(
                 started = line.start_env()
                 invocations = _simple(command, started, depth, stdin)
                 _refuse_installer_starts(invocations)
-                _refuse_unknown_exports(command, started, functions)  # red team 90 F7
+                _refuse_unknown_exports(command, started, functions, invocations)  # red team 90 F7
         finally:
             _AROUND.reset(around)
             _SHELL_WORDS.reset(shell_words)
@@ -6194,10 +6194,12 @@ def _refuse_started(
             _refuse_inner_start(name, [program], env)
 
 
-def _refuse_unknown_exports(command: List[str], env: Dict[str, str], functions) -> None:
+def _refuse_unknown_exports(command: List[str], env: Dict[str, str], functions, installs) -> None:
     """A program started with an exported name whose value the line sets in a form Warden does
-    not read (``unknown_exports``: `read X; export X; npm test`) is refused."""
-    why = unknown_exports.refusal(command, env, shell_values.BUILTINS | set(functions))
+    not read (``unknown_exports``: `read X; export X; npm test`) is refused; an install's own
+    settings are its problem already (``_LineState.unresolved_value``)."""
+    handled = _INSTALLER_SETTING.match if installs else None
+    why = unknown_exports.refusal(command, env, shell_values.BUILTINS | set(functions), handled)
     if why:
         raise Unreadable(why)
 

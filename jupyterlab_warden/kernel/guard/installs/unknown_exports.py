@@ -82,8 +82,8 @@ def exported(
         program, args = inner[0], inner[1:]
         options = "".join(a[1:] for a in args if a[:1] == "-" and a != "--")
         if program == "export" or (program in _DECLARING and "x" in options):
-            if program == "export" and "n" in options:
-                continue
+            if (program == "export" and "n" in options) or set(options) & {"f", "F"}:
+                continue  # `export -n X` unexports; `export -f f` exports a function
             for word in args:
                 if word[:1] in ("-", "+"):
                     continue
@@ -132,11 +132,16 @@ def held(env: Dict[str, str]) -> List[str]:
     return sorted(name for name, value in env.items() if getattr(value, _MARK, False))
 
 
-def refusal(command: List[str], env: Dict[str, str], not_starts: Iterable[str]) -> Optional[str]:
+def refusal(
+    command: List[str],
+    env: Dict[str, str],
+    not_starts: Iterable[str],
+    handled: Optional[Callable[[str], object]] = None,
+) -> Optional[str]:
     """Why ``command``, started with ``env``, is refused (None when it may start): it starts a
     program (its first word, past assignments, reserved words, ``command``/``builtin``, is no
     builtin or function of the line in ``not_starts``; ``exec`` starts one) and ``env`` holds
-    a flagged name."""
+    a flagged name (but those ``handled`` says the start's own reading refuses)."""
     from . import line_flow
 
     if not held(env):
@@ -146,7 +151,7 @@ def refusal(command: List[str], env: Dict[str, str], not_starts: Iterable[str]) 
     while words and "=" in words[0] and _NAME.match(words[0].split("=", 1)[0]):
         own.add(words[0].split("=", 1)[0])
         words = words[1:]
-    unknown = [name for name in held(env) if name not in own]
+    unknown = [n for n in held(env) if n not in own and not (handled and handled(n))]
     if not unknown:
         return None
     inner = line_flow.unwrap_builtin(words)
