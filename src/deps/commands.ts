@@ -75,6 +75,7 @@ import {
   type Place
 } from './lineflow';
 import { addLocalProjects } from './localprojects';
+import * as assignmentScope from './assignmentscope';
 import { pipxAppCommands } from './pipxcli';
 import { readEnvironmentInto } from './projectfiles';
 import { refusedAssignments, refusedOperand } from './programfolders';
@@ -2183,11 +2184,7 @@ function startVariable(name: string): boolean {
   return GUARD_VARIABLES.test(name) || LAUNCH_VARIABLES.includes(name);
 }
 /** POSIX special builtins: assignments in front of them stay set after them in sh (dash). */
-const SPECIAL_BUILTINS: ReadonlySet<string> = new Set(
-  ': . break continue eval exec exit export readonly return set shift times trap unset'.split(
-    ' '
-  )
-);
+const SPECIAL_BUILTINS = assignmentScope.SPECIAL_BUILTINS;
 
 /**
  * Why the pip this simple command starts may run without the kernel's guard ('' when it
@@ -2433,6 +2430,8 @@ class LineState {
   unknownNames = new Set<string>();
   /** unset on the line: not the kernel's value */
   unsetNames = new Set<string>();
+  /** set after `&&`: unknown once the and-or list ends (red team 90 F8) */
+  private pending = new Set<string>();
   /** bash `set -k` on the line (R13-20) */
   keyword = false;
   /** PATH assigned a value Warden cannot resolve (R13-18) */
@@ -2544,6 +2543,11 @@ class LineState {
    * unknown (red team 12 R12-11). The kernel's `_LineState.begin`.
    */
   begin(before: string): void {
+    if (before !== '&&') {
+      // `false && X=v; cmd`: X may be either (assignmentscope)
+      this.pending.forEach(n => this.unknownNames.add(n));
+      this.pending = new Set();
+    }
     if (before === '&&') {
       return;
     }
@@ -2596,6 +2600,13 @@ class LineState {
   /** Applies the command's effect on the line; returns its program name ('' for a bare
    * assignment). */
   update(command: string[], place?: Place, before = '', after = ''): string {
+    // a subshell's, a branch's, a function body's, a special builtin's prefix assignments
+    // may not hold after it: unknown (red team 90 F8, the kernel's `assignment_scope`)
+    const nested = (place?.nested ?? false) || this.subshells;
+    assignmentScope
+      .unsure(command, nested, before, after, this.either)
+      .forEach(n => this.unknownNames.add(n));
+    assignmentScope.pending(command, before).forEach(n => this.pending.add(n));
     let i = 0;
     while (i < command.length && /^[A-Za-z_][A-Za-z0-9_]*=/s.test(command[i])) {
       i++;
@@ -2707,11 +2718,17 @@ class LineState {
   /** The environment a command of the line starts with, as Warden reads it: the line's
    * values, and a Python or launch variable the line assigns by a form read as no value
    * (`for PYTHONPATH in`, `read`, a nameref) as unknown (red team 17 R17-15); a name the
-   * line computes is not counted (R14-2's `.env` line). The kernel's `start_env`. */
+   * line computes counts as PYTHONPATH (R14-2's `.env` line may set it: red team 90 F7).
+   * The kernel's `start_env`. */
   startEnv(): Record<string, string> {
     const names = [...this.unknownNames].filter(
       n => startVariable(n) && n !== 'PATH'
     );
+    if (this.unknownNames.has(shellValues.ANY)) {
+      // `export $(cat .env | xargs)`: any name, PYTHONPATH too (red team 90 F7; the kernel
+      // refuses every program start there, `unknown_exports`)
+      names.push('PYTHONPATH');
+    }
     const env = { ...this.env };
     for (const name of names) {
       env[name] = UNKNOWN_VALUE;

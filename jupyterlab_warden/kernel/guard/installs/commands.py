@@ -40,6 +40,7 @@ from ...environ import (
 from ..boot_sys import BOOT_SYS  # sys as at the boot (red team 49a)
 from ..frozen_builtins import FROZEN
 from . import (
+    assignment_scope,
     command_values,
     compound_redirect,
     env_split,
@@ -66,6 +67,7 @@ from . import (
     stdlib_reach,
     subst_redirect,
     tmux_login,
+    unknown_exports,
     unset,
 )
 from .appends import rewritten as appends_rewritten
@@ -185,10 +187,7 @@ _PY_INFO = frozenset(("--version", "-V", "-VV", "--help", "-h"))
 _CONDA_STATE = frozenset(("activate", "deactivate", "init", "shell", "run"))
 _STATE_BUILTINS = frozenset(("export", "declare", "typeset", "readonly", "local"))
 # POSIX special builtins: assignments in front of them stay set after them in sh (dash)
-_SPECIAL_BUILTINS = frozenset(
-    (":", ".", "break", "continue", "eval", "exec", "exit", "export", "readonly", "return",
-     "set", "shift", "times", "trap", "unset")
-)  # fmt: skip
+_SPECIAL_BUILTINS = assignment_scope.SPECIAL_BUILTINS
 # Writers a guarded pip child cannot see past: what changes the shell itself (its variables,
 # aliases, functions, hashed paths, options), which a later pip inherits, rather than files
 # it reads when it starts. bash's builtins but those that change nothing, conda's shell
@@ -822,6 +821,9 @@ def _shell_invocations(
         original,
     )
     line.unknown_names |= shell_values.unknown_names(simple_words, script)
+    # `(( N = 1 ))` assigns too; what the line exports, for ``start_env`` (red team 90 F7)
+    line.unknown_names |= unknown_exports.arithmetic_names(script)
+    line.exported |= unknown_exports.exported(simple_words, eval_assigned)
     if evaluated:
         raise Unreadable(f"bash evaluates a value as shell text: {evaluated}")
     _refuse_tmux_format(commands)
@@ -977,8 +979,10 @@ def _shell_invocations(
         around = _AROUND.set(tuple(writes + group))  # for the text it runs (R56b-8)
         try:
             with start_folder(folder):  # where `./x` is found after `cd d &&` (R10-7)
-                invocations = _simple(command, line.start_env(), depth, stdin)
+                started = line.start_env()
+                invocations = _simple(command, started, depth, stdin)
                 _refuse_installer_starts(invocations)
+                _refuse_unknown_exports(command, started, functions, invocations)  # red team 90 F7
         finally:
             _AROUND.reset(around)
             _SHELL_WORDS.reset(shell_words)
@@ -1788,6 +1792,8 @@ class _LineState:
         # the names the line assigns by a form read as no value (`for NAME in`, `read NAME`,
         # `${NAME:=v}`...: shell_values.unknown_names), wherever they stand (R13-19)
         self.unknown_names: Set[str] = set()
+        self.exported: Set[str] = set()  # the names it exports anywhere (``unknown_exports``)
+        self.pending: Set[str] = set()  # set after `&&`: unknown once the list ends (F8)
         self.unset_names: Set[str] = set()  # unset on the line: not the kernel's value
         self.keyword = False  # bash `set -k` on the line (R13-20)
         self.path_unknown = False  # PATH assigned a value Warden cannot resolve (R13-18)
@@ -1809,7 +1815,13 @@ class _LineState:
         # SIMPLE_BACKUP_SUFFIX`)
         unknown = {n for n in self.unknown_names if n in line_writers.INHERITED_SETTINGS}
         names = {n for n in self.unknown_names if _start_variable(n) and n != "PATH"} | unknown
-        return {**self.env, **{name: UnknownValue() for name in names}}
+        env = {**self.env, **{name: UnknownValue() for name in names}}
+        # ... and every such name it exports, flagged: a program started with one is refused
+        # (``unknown_exports``, red team 90 F7)
+        found = unknown_exports.names(
+            self.unknown_names, env, UnknownValue, self.exported, set(os.environ)
+        )
+        return unknown_exports.mark(env, found, UnknownValue)
 
     def inherited(self) -> Dict[str, str]:
         """The kernel's variables the line has not unset (what `$NAME` expands to when the
@@ -1947,6 +1959,7 @@ class _LineState:
         sub.program_written, sub.cd_variables = self.program_written, self.cd_variables
         sub.unresolved_values = set(self.unresolved_values)
         sub.unknown_names, sub.unset_names = set(self.unknown_names), set(self.unset_names)
+        sub.exported = set(self.exported)
         sub.keyword, sub.literal = self.keyword, self.literal
         sub.path_unknown = self.path_unknown
         sub.tree_changed = self.tree_changed
@@ -1958,6 +1971,9 @@ class _LineState:
         alone (``git clone URL p && cd p && pip install -e .``). After ``||``, or once its
         and-or list ends (``cd d; x``: x runs also when the cd failed), the folder is unknown
         (red team 12 R12-11: ``false && cd d; cd d; ./ls``)."""
+        if before != "&&":  # `false && X=v; cmd`: X may be either (``assignment_scope``)
+            self.unknown_names |= self.pending
+            self.pending = set()
         if before == "&&":
             return
         if before == "||":
@@ -2044,6 +2060,11 @@ class _LineState:
         """Applies the command's effect on the line (``place``: where it stands in the line's
         control flow; ``before``/``after``: the operators around it; ``functions``: the names
         the line defines as functions); returns its program name ('' for a bare assignment)."""
+        # a subshell's, a branch's, a function body's, a special builtin's prefix assignments
+        # may not hold after it: unknown (red team 90 F8)
+        nested = place is not None and place.nested or self.subshells  # `( X=v )` too
+        self.unknown_names |= assignment_scope.unsure(command, nested, before, after, self.either)
+        self.pending |= assignment_scope.pending(command, before)
         i = 0
         while i < len(command) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", command[i]):
             i += 1
@@ -6205,6 +6226,16 @@ def _refuse_started(
         _refuse_written_folder(name, folder)
         for program in _folder_programs(name, folder):
             _refuse_inner_start(name, [program], env)
+
+
+def _refuse_unknown_exports(command: List[str], env: Dict[str, str], functions, installs) -> None:
+    """A program started with an exported name whose value the line sets in a form Warden does
+    not read (``unknown_exports``: `read X; export X; npm test`) is refused; an install's own
+    settings are its problem already (``_LineState.unresolved_value``)."""
+    handled = _INSTALLER_SETTING.match if installs else None
+    why = unknown_exports.refusal(command, env, shell_values.BUILTINS | set(functions), handled)
+    if why:
+        raise Unreadable(why)
 
 
 def _refuse_program_variables(name: str, env: Dict[str, str]) -> None:
