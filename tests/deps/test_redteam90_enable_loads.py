@@ -9,7 +9,11 @@ were refused since red team 39b; the operand form was not).
 Fixed (``enable_loads``, from ``commands._refuse_name_table_change``): every ``enable -f``/``-d``
 and every ``enable`` naming anything but bash's own builtins is refused (ksh's ``builtin -f`` and
 zsh's ``zmodload MODULE`` too). ``enable``, ``enable -p``, ``enable echo`` pass; ``enable -n
-echo`` stays refused (it changes what ``echo`` runs, red team 39b)."""
+echo`` stays refused (it changes what ``echo`` runs, red team 39b).
+
+Red team 91 (fixE): ``coproc enable x``, ``coproc { enable x; }`` and ``coproc N { enable x; }``
+loaded ./x (the rule read a command named ``coproc``): the rule now reads the command behind
+``coproc [NAME]`` and its compound's opening words (``enable_loads.behind_coproc``)."""
 
 import json
 import subprocess
@@ -56,6 +60,7 @@ LINES = {
     "loadables-path": "BASH_LOADABLES_PATH=$PWD/lib; enable -- x",
     "beside-a-builtin": "enable echo x; echo done",
     "dash-f": "enable -f ./x.so x",
+    "coproc": "coproc N {{ enable x; }}; wait",  # red team 91 (the cell is format()ed)
 }
 
 
@@ -93,6 +98,17 @@ def _problems(line: str, cwd) -> list:
         "bash -c 'enable -d sleep'",
         "ksh -c 'builtin -f ./libx.so x'",
         "zsh -c 'zmodload ./x'",
+        # red team 91 (fixE): behind `coproc [NAME]` and inside its compound command
+        "bash -c 'coproc enable x; sleep 1'",
+        "bash -c 'coproc { enable x; }'",
+        "bash -c 'coproc N { enable x; }'",
+        "bash -c 'coproc N { true; enable -a x; }'",
+        "bash -c 'coproc time enable x'",
+        "bash -c 'coproc command enable -- x'",
+        "bash -c 'coproc enable -f ./x x'",
+        "bash -c 'coproc enable -n echo'",
+        "bash -c 'coproc N { hash -p ./x ls; }'",
+        "bash -c 'coproc while true; do enable x; done'",
     ],
 )
 def test_every_loading_enable_is_refused(tmp_path, line):
@@ -107,6 +123,9 @@ def test_every_loading_enable_is_refused(tmp_path, line):
         "bash -c 'enable -a'",
         "bash -c 'enable echo test'",
         "bash -c 'BASH_LOADABLES_PATH=/opt/x; echo $BASH_LOADABLES_PATH'",
+        "bash -c 'coproc { enable echo; }'",
+        "bash -c 'coproc N { cat; }'",
+        "bash -c 'coproc enable -p'",
     ],
 )
 def test_enable_that_loads_nothing_passes(tmp_path, line):
@@ -130,3 +149,18 @@ def test_bash_loads_a_non_builtin_name_from_its_folder(tmp_path):
     )
     subprocess.run([installed("bash"), "-c", "enable x"], cwd=tmp_path, capture_output=True)
     assert (tmp_path / "ran").exists()
+
+
+@pytest.mark.parametrize(
+    ("words", "behind"),
+    [
+        (["coproc", "enable", "x"], ["enable", "x"]),
+        (["coproc", "{", "enable", "x"], ["enable", "x"]),
+        (["coproc", "N", "{", "enable", "x"], ["enable", "x"]),
+        (["X=1", "coproc", "N", "(", "enable", "x"], ["enable", "x"]),
+        (["coproc", "N", "enable", "x"], ["N", "enable", "x"]),  # a simple command: N runs
+        (["enable", "x"], ["enable", "x"]),
+    ],
+)
+def test_behind_coproc(words, behind):
+    assert enable_loads.behind_coproc(words) == behind

@@ -27,7 +27,7 @@ import re
 import shutil
 from typing import Callable, Dict, List, Optional, Tuple
 
-from . import fastpath, folders, handed_text, inherited_env, shell_values
+from . import fastpath, folders, handed_text, inherited_env, loader_variables, shell_values
 
 # the words of a value, split where a shell or an option list splits them
 _PIECES = re.compile(r"[^\s;&|()<>`'\"=,{}:\0]+")
@@ -452,6 +452,9 @@ def refused_value(
     reads."""
     if inherited_env.launch_value(name) == value:
         return ""
+    loader = loader_variables.refusal(name, value)  # LD_PRELOAD=./x.so ls (red team 91)
+    if loader:
+        return loader
     if shell_code and _shell_code(name, value):
         if name.startswith("PYENV_"):
             return (

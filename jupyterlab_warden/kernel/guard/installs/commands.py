@@ -1392,11 +1392,12 @@ def _refuse_name_table_change(command: List[str]) -> None:
     ``enable`` without options, ``-p``, ``-a``, ``-s`` and ``hash`` without ``-p`` only print,
     enable or forget) is unreadable: the line reads ``cd``, ``basename``... as what they are
     by name."""
-    words = command
+    from .enable_loads import behind_coproc, refusal
+
+    words = behind_coproc(command)  # `coproc { enable x; }` (red team 91)
     while words and _ASSIGNMENT_WORD.match(words[0]):
         words = words[1:]
     inner = line_flow.unwrap_builtin(words)
-    from .enable_loads import refusal
 
     loads = refusal(words) or refusal(inner)  # `enable x` loads ./x (red team 90 F14)
     if loads:

@@ -23,8 +23,14 @@ for a name no folder of the path holds; no notebook needs a loadable builtin in 
 installs with. Assigning BASH_LOADABLES_PATH alone loads nothing and stays readable. ``enable``
 that only prints (no operand, ``-p``/``-a``/``-s``) and ``enable BUILTIN`` pass; ``enable -n
 NAME`` (turning a builtin off) is refused by ``commands._refuse_name_table_change``, as before.
+
+Red team 91: ``coproc`` runs its command in a subshell of the same bash, builtins included, so
+``coproc enable x``, ``coproc { enable x; }`` and ``coproc N { enable x; }`` loaded ./x while the
+rule read a command named ``coproc``. ``behind_coproc`` gives the rule the command behind
+``coproc [NAME]`` and the reserved words opening its compound command.
 """
 
+import re
 from typing import List
 
 # bash 5.2's builtins (``enable -a``): enabling one of them loads nothing
@@ -35,6 +41,31 @@ BASH_BUILTINS = frozenset(
     shift shopt source suspend test times trap true type typeset ulimit umask unalias unset
     wait""".split()
 )
+
+
+# the words that open a compound command: after `coproc NAME` they make NAME the coprocess's
+# name (bash's grammar: `coproc NAME` only before a compound command; before a simple command
+# the first word is the command), and they open the command the rules read
+_COMPOUND = frozenset(("{", "(", "((", "[[", "if", "while", "until", "for", "case", "select"))
+_OPENERS = frozenset(("{", "(", "((", "if", "while", "until", "!"))
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def behind_coproc(words: List[str]) -> List[str]:
+    """The simple command a command's words run once ``coproc [NAME]`` in front of them and
+    the reserved words that open its compound command (``{``, ``if``, ``while``...) are taken
+    off, with the assignments before it; ``words`` as they are when no ``coproc`` leads."""
+    i = 0
+    while i < len(words) and _ASSIGNMENT.match(words[i]):
+        i += 1
+    if i >= len(words) or words[i] != "coproc":
+        return words
+    i += 1
+    if i + 1 < len(words) and words[i + 1] in _COMPOUND and words[i] not in _COMPOUND:
+        i += 1  # `coproc NAME { ...; }`
+    while i < len(words) and (words[i] in _OPENERS or _ASSIGNMENT.match(words[i])):
+        i += 1
+    return words[i:]
 
 
 def refusal(words: List[str]) -> str:
