@@ -44,8 +44,11 @@ _FILE_VARIABLES = ("ENV", "BASH_ENV", "INPUTRC", "HISTFILE")
 _CODE_VARIABLES = ("PROMPT_COMMAND",)
 # an interactive shell expands the value (a `$(...)` or a backquote runs)
 _EXPANDED_VARIABLES = ("PS0", "PS1", "PS2", "PS3", "PS4", "MAILPATH")
-# `$` or a backquote, but not the prompts' `\$` (the `$` or `#` of the prompt)
-_EXPANSION = re.compile(r"(?<!\\)[$`]")
+# `$` or a backquote, but not the prompts' `\$` (the `$` or `#` of the prompt) written with
+# ONE backslash: after an even run (`\\\\$(x)`: red team 91d) bash's prompt decoding leaves
+# a `\` and the `$(x)` runs
+_PROMPT_DOLLAR = re.compile(r"(?<!\\)\\\$")
+_EXPANSION = re.compile(r"[$`]")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 # tmux's options that pick what a pane runs, or which variables a new session copies
@@ -66,6 +69,7 @@ def refused(name: str, words: list, env: dict, shell: str, shells, command_names
 
     if name == "tmux":
         why = environment_words_problem(words) or option_problem(words, command_names)
+        why = why or _tmux_commands_problem(words, command_names, env)  # red team 91d
         if why:
             return why
     if name == "tmux" and not _starts(words, command_names):
@@ -92,6 +96,19 @@ def _starts(words: list, command_names: tuple) -> bool:
     )
 
 
+def _tmux_commands_problem(words: list, command_names: tuple, env: dict) -> str:
+    """tmux_commands' reading (red team 91d): if-shell's command lists, setw, pipe-pane, and
+    the environment a server this start may make keeps for every later pane."""
+    from . import inherited_env, startup_modules, tmux_commands
+
+    given = startup_modules.START_ENVIRON.get()
+    inherited = dict(os.environ if given is None else given)
+    launch = inherited_env._LAUNCH if type(inherited_env._LAUNCH) is dict else None
+    return tmux_commands.refused(words, command_names) or tmux_commands.server_problem(
+        words, command_names, env, inherited, launch
+    )
+
+
 def environment_problem(env: dict, launch_value) -> str:
     """Why the environment ``env`` a pane's shell gets runs code Warden does not read ('' none):
     ``launch_value(name)`` is the kernel's value at launch, left as it was (the launcher's)."""
@@ -104,7 +121,7 @@ def environment_problem(env: dict, launch_value) -> str:
                 "an interactive shell reads or a command it runs before each prompt, which "
                 f"Warden does not read: start it without {name}"
             )
-        if name in _EXPANDED_VARIABLES and _EXPANSION.search(value):
+        if name in _EXPANDED_VARIABLES and _EXPANSION.search(_PROMPT_DOLLAR.sub("", value)):
             return (
                 f"its panes' shell starts with {name}={value[:60]} in its environment, which an "
                 "interactive shell expands (a $(...) there runs), and Warden does not read "
