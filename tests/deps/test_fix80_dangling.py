@@ -219,4 +219,6 @@ def test_unsure_names(tmp_path):
     assert dangling.maker(reason, [("cp/", str(tmp_path))]) == "cp"
     assert dangling.maker(reason, [("cp", str(tmp_path / "out")), ("cp", str(tmp_path))]) == ""
     assert dangling.maker(reason, [("a cd", "")]) == "a cd"
-    assert dangling.maker(reason, [("unzip/", str(tmp_path / "out"))]) == "unzip"
+    assert dangling.maker(reason, [("cpio/", str(tmp_path / "out"))]) == "cpio"
+    # unzip without -: keeps its members under -d's folder: its places are its own (fixG)
+    assert dangling.maker(reason, [("unzip/", str(tmp_path / "out"))]) == ""

@@ -122,7 +122,8 @@ PY = sys.executable
         f"cp x s.py && uv run --python {PY} --no-project s.py",
         "cp x .python-version && uv run s.py",
         "cp -r kit/.venv . && uv run --no-project s.py",
-        f"tar xf k.tar -C out && uv run --python {PY} s.py",
+        f"tar xPf k.tar -C out && uv run --python {PY} s.py",  # -P: members anywhere
+        f"tar xf k.tar && uv run --python {PY} s.py",
         f"./gen.sh out && uv run --python {PY} s.py",
         f"for i in 1 2; do cp x out/ && uv run --python {PY} s.py; cp y s.py; done",
     ],
@@ -144,6 +145,8 @@ def test_a_writer_of_what_uv_reads_is_refused(tmp_path, line):
         f"cp x out/y.py && uv run --python {PY} --no-project s.py",
         "cp x out/ && uv run s.py",
         f"echo hi > out/log.txt && uv run --python {PY} s.py",
+        # tar without -P keeps its members under -C's folder (fixG, ``unpack_reach``)
+        f"tar xf k.tar -C out && uv run --python {PY} s.py",
     ],
 )
 def test_a_writer_elsewhere_leaves_the_run_as_read(tmp_path, line):

@@ -980,7 +980,12 @@ def _shell_invocations(
         try:
             with start_folder(folder):  # where `./x` is found after `cd d &&` (R10-7)
                 started = line.start_env()
-                invocations = _simple(command, started, depth, stdin)
+                run_envs = _RUN_ENVS.set([])  # the PATHs its starts search (``run_paths``)
+                try:
+                    invocations = _simple(command, started, depth, stdin)
+                finally:
+                    run_paths_found = _RUN_ENVS.get()
+                    _RUN_ENVS.reset(run_envs)
                 _refuse_installer_starts(invocations)
                 _refuse_unknown_exports(command, started, functions, invocations)  # red team 90 F7
         finally:
@@ -1074,7 +1079,13 @@ def _shell_invocations(
             first = next((w for w in command if not _ASSIGNMENT_WORD.match(w)), "")
             if not (first and first in guarded_starts):
                 _refuse_unsure_path_links(program, line.start_env(), makers_now)
-            makers.extend(_made_places(program, command, invocations, wrote_by.get(k), inner[2]))
+                from .run_paths import others
+
+                for name, env in others(line.start_env(), run_paths_found):
+                    _refuse_unsure_path_links(name, env, makers_now)
+            makers.extend(
+                _made_places(program, command, invocations, wrote_by.get(k), inner[2], started)
+            )
     # red team 32 R32-2: a Python start runs alongside or after the writers ``_later_writers``
     # finds (its pipeline, a later background command, its loop's next round, a function
     # body's caller), which the reading in text order placed after it
@@ -3232,6 +3243,8 @@ def _simple(
     # npm/npx/yarn/pnpm run their command with node_modules/.bin first on PATH (red team 88
     # F6): its new programs are read, and a writer into them refused, as the start's PATH's
     run_env = _npm_run_env(program_name(argv[0]), name, argv[1:], env)
+    if _RUN_ENVS.get() is not None:  # for ``_refuse_unsure_path_links`` (``run_paths``)
+        _RUN_ENVS.get().append((name, run_env))
     _refuse_path_programs(run_env, depth, argv)
     _refuse_renamed_python(argv[0], argv[0], env)  # PYTHONEXECUTABLE places a Python (R54b-4)
     if name not in _STARTS_NOTHING:
@@ -3616,6 +3629,8 @@ _LINK_PLACES: ContextVar[tuple] = ContextVar("warden_link_places", default=())
 # folders (``mkdir m``, ``uv venv m``: ``_made_places``), (writer, '') for one that may run
 # before or while it anywhere. A name leading nowhere now (``dangling``) is weighed against them.
 _MAKERS: ContextVar[tuple] = ContextVar("warden_makers", default=())
+# The (program, environment) of each start the command being read makes (``run_paths``)
+_RUN_ENVS: ContextVar[Optional[list]] = ContextVar("warden_run_envs", default=None)
 # Builtins that look no program up on PATH: a command of these starts nothing a write finds
 _STARTS_NOTHING = frozenset(
     (":", "[", "test", "true", "false", "echo", "printf", "cd", "pwd", "export", "set",
@@ -3736,7 +3751,7 @@ def _write_places(
 
 
 def _made_places(
-    program: str, command: List[str], invocations: List[Invocation], wrote, inner: list
+    program: str, command: List[str], invocations: List[Invocation], wrote, inner: list, env=None
 ) -> list:
     """Where a command may make a name (``_MAKERS``), read where it runs (``start_folder``):
     its write places (``wrote``, when it writes), its inner lines' makers, and what the line
@@ -3746,9 +3761,16 @@ def _made_places(
     found = list(wrote or ()) + list(inner)
     name = os.path.basename(program or "")
     words = line_flow.unwrap_builtin(command)
-    if name in _UNPACKERS and _tar_extracts(words[1:]):
-        # an archive's members may be links and ``../`` names: not where its words say
-        return found + [(name, "")]
+    if (name in _UNPACKERS and _tar_extracts(words[1:])) or name == "unzip":
+        # an archive's members may be links and ``../`` names: not where its words say, but
+        # where a tar without -P or an unzip without -: keeps them (``unpack_reach``)
+        from .unpack_reach import confined
+
+        lead = next((i for i, w in enumerate(words) if not _ASSIGNMENT_WORD.match(w)), 0)
+        env = {**(env or {}), **dict(w.split("=", 1) for w in words[:lead])}
+        if not confined(name, words[lead + 1 :], env, wrote):
+            return found + [(name, "")]
+        return found
     if name != "mkdir" and not invocations:
         return found
     base = current_folder()

@@ -28,8 +28,8 @@ import os
 _PROCESS_ROOTS = ("/proc", "/dev/fd", "/dev/stdin", "/dev/stdout", "/dev/stderr")
 # unpackers whose places Warden reads from their words but whose work may land anywhere: an
 # archive's members may be links and ``../`` names, so a folder they make is not where their
-# words say (a tar is told by its mode: ``commands._made_places``)
-_ANYWHERE = frozenset(("unzip", "cpio", "pax", "7z", "7za"))
+# words say (a tar and unzip are told by their words: ``commands._made_places``)
+_ANYWHERE = frozenset(("cpio", "pax", "7z", "7za"))  # unzip: ``unpack_reach``
 
 
 class Unsure(str):
