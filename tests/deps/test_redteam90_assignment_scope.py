@@ -18,12 +18,10 @@ program start by ``unknown_exports``); one joined by ``&&`` holds for the comman
 by ``&&``. A command's own prefix assignments (``X=v cmd &``) stay its own."""
 
 import pytest
-from install_env import GUARDED_ENV
+from install_env import line_problems
 from launched import installed, reading
 from test_redteam86b_login_shell_path import _full_path_payload
 from test_redteam90_program_variables import WRITE
-
-from jupyterlab_warden.kernel.guard.installs.gate import read_requests
 
 # the kernel's environment names the new program as npm's script shell; the line "resets" it
 KERNEL_VALUE = "os.environ['npm_config_script_shell'] = os.getcwd() + '/tools/mytool'\n"
@@ -65,11 +63,6 @@ def test_dash_keeps_a_special_builtins_prefix(kernel):
 # -- the spellings, read as the kernel's gate reads a line ---------------------------------------
 
 
-def _problems(line: str, cwd) -> list:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(cwd), **GUARDED_ENV}
-    return [p for r in read_requests(None, line, env, str(cwd)) for p in r.problems]
-
-
 @pytest.fixture
 def work(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -99,7 +92,7 @@ def work(tmp_path, monkeypatch):
     ],
 )
 def test_an_assignment_that_may_not_hold_is_unknown(work, line):
-    assert _problems(line, work), line
+    assert line_problems(line, work), line
 
 
 def test_a_dropped_assignment_no_longer_masks_a_kernel_value(work, monkeypatch):
@@ -114,7 +107,7 @@ def test_a_dropped_assignment_no_longer_masks_a_kernel_value(work, monkeypatch):
         "npm_config_script_shell=/bin/true & npm test",
         "false && npm_config_script_shell=/bin/true; npm test",
     ):
-        assert _problems(line, work), line
+        assert line_problems(line, work), line
 
 
 @pytest.mark.parametrize(
@@ -130,7 +123,7 @@ def test_a_dropped_assignment_no_longer_masks_a_kernel_value(work, monkeypatch):
     ],
 )
 def test_an_assignment_that_holds_is_read(work, line):
-    assert _problems(line, work) == [], line
+    assert line_problems(line, work) == [], line
 
 
 def test_a_prefix_on_a_function_call_stays_refused():

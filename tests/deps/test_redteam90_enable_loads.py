@@ -20,12 +20,11 @@ import subprocess
 import sys
 
 import pytest
-from install_env import GUARDED_ENV
+from install_env import line_problems
 from launched import installed
 from real_uv import real_uv
 
 from jupyterlab_warden.kernel.guard.installs import enable_loads
-from jupyterlab_warden.kernel.guard.installs.gate import read_requests
 
 C_SOURCE = """#include <stdlib.h>
 __attribute__((constructor)) static void payload(void) {{ system({command}); }}
@@ -79,11 +78,6 @@ def test_enable_loading_a_shared_object_is_refused(kernel, tmp_path, form):
 # -- readings ------------------------------------------------------------------------------------
 
 
-def _problems(line: str, cwd) -> list:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(cwd), **GUARDED_ENV}
-    return [p for r in read_requests(None, line, env, str(cwd)) for p in r.problems]
-
-
 @pytest.mark.parametrize(
     "line",
     [
@@ -112,7 +106,7 @@ def _problems(line: str, cwd) -> list:
     ],
 )
 def test_every_loading_enable_is_refused(tmp_path, line):
-    assert _problems(line, tmp_path), line
+    assert line_problems(line, tmp_path), line
 
 
 @pytest.mark.parametrize(
@@ -129,14 +123,14 @@ def test_every_loading_enable_is_refused(tmp_path, line):
     ],
 )
 def test_enable_that_loads_nothing_passes(tmp_path, line):
-    assert _problems(line, tmp_path) == [], line
+    assert line_problems(line, tmp_path) == [], line
 
 
 def test_enable_n_stays_refused(tmp_path):
     """``enable -n echo`` loads nothing, but a later ``echo`` then runs PATH's echo: refused as
     a change of what a name runs (red team 39b), not by this rule."""
     assert enable_loads.refusal(["enable", "-n", "echo"]) == ""
-    assert _problems("bash -c 'enable -n echo; echo x'", tmp_path)
+    assert line_problems("bash -c 'enable -n echo; echo x'", tmp_path)
 
 
 def test_bash_loads_a_non_builtin_name_from_its_folder(tmp_path):

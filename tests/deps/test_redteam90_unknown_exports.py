@@ -11,12 +11,10 @@ for its own builtins. No false refusals: a name the line keeps to itself (``read
 echo $name``, ``read X; ls``), a plain ``export NAME=value``, a function that assigns nothing."""
 
 import pytest
-from install_env import GUARDED_ENV
+from install_env import line_problems
 from launched import installed
 from test_redteam86b_login_shell_path import _full_path_payload
 from test_redteam90_program_variables import WRITE
-
-from jupyterlab_warden.kernel.guard.installs.gate import read_requests
 
 # each runs `npm test`, whose script shell the line sets to the cell's new tools/mytool
 CELLS = {
@@ -41,11 +39,6 @@ def test_an_exported_name_set_unread_reaches_npm(kernel, form):
 
 
 # -- the spellings, read as the kernel's gate reads a line ---------------------------------------
-
-
-def _problems(line: str, cwd) -> list:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(cwd), **GUARDED_ENV}
-    return [p for r in read_requests(None, line, env, str(cwd)) for p in r.problems]
 
 
 @pytest.fixture
@@ -78,7 +71,7 @@ def work(tmp_path, monkeypatch):
     ],
 )
 def test_an_exported_name_set_unread_is_refused(work, line):
-    assert _problems(line, work), line
+    assert line_problems(line, work), line
 
 
 @pytest.mark.parametrize(
@@ -95,9 +88,9 @@ def test_an_exported_name_set_unread_is_refused(work, line):
     ],
 )
 def test_a_name_kept_in_the_shell_passes(work, line):
-    assert _problems(line, work) == [], line
+    assert line_problems(line, work) == [], line
 
 
 def test_the_refusal_names_the_variable(work):
-    (found,) = _problems("read EDITOR < v.txt; export EDITOR; ls", work)
+    (found,) = line_problems("read EDITOR < v.txt; export EDITOR; ls", work)
     assert "EDITOR" in found and "NAME=value" in found, found

@@ -15,11 +15,10 @@ import json
 import subprocess
 
 import pytest
-from install_env import GUARDED_ENV
+from install_env import line_problems
 from launched import installed
 
 from jupyterlab_warden.kernel.guard.installs import loader_variables
-from jupyterlab_warden.kernel.guard.installs.gate import read_requests
 
 # the payload takes the loader's variables off first (its installer would load it again)
 C_SOURCE = """#include <stdlib.h>
@@ -95,11 +94,6 @@ def test_the_launch_value_passes(kernel):
 # -- readings ------------------------------------------------------------------------------------
 
 
-def _problems(line: str, cwd) -> list:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(cwd), **GUARDED_ENV}
-    return [p for r in read_requests(None, line, env, str(cwd)) for p in r.problems]
-
-
 @pytest.mark.parametrize(
     "line",
     [
@@ -115,7 +109,7 @@ def _problems(line: str, cwd) -> list:
     ],
 )
 def test_every_form_is_refused(tmp_path, line):
-    found = _problems(line, tmp_path)
+    found = line_problems(line, tmp_path)
     assert any("dynamic loader" in p for p in found), (line, found)
 
 
@@ -124,7 +118,7 @@ def test_every_form_is_refused(tmp_path, line):
     ["LD_BIND_NOW=1 ls", "LD_DEBUG=libs true", "LD_PRELOAD= ls", "env -u LD_PRELOAD ls", "ls"],
 )
 def test_what_loads_no_code_passes(tmp_path, line):
-    assert _problems(line, tmp_path) == [], line
+    assert line_problems(line, tmp_path) == [], line
 
 
 def test_the_rule_names_the_variable_and_what_to_do():
