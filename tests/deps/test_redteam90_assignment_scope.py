@@ -129,3 +129,31 @@ def test_an_assignment_that_holds_is_read(work, line):
 def test_a_prefix_on_a_function_call_stays_refused():
     """(b), dash keeps ``X=v f``'s assignment after the call: refused before this fix too."""
     assert "function f" in reading("f() { :; }; PATH=/tmp/tools:$PATH f; tar czf o.tgz a")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "export X=1; python3 train.py &> log.txt",
+        "export CUDA_VISIBLE_DEVICES=0; nohup python3 train.py &> log.txt &",
+        "python3 a.py &>> log; export Y=2; python3 b.py",
+    ],
+)
+def test_an_amp_redirect_of_another_command_leaves_assignments_alone(work, line):
+    """Red team 94: a `&>` (dash: a background job) of a command that assigns nothing in the
+    shell does not make the line's assignments unsure."""
+    assert line_problems(line, work) == [], line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "export npm_config_script_shell=/bin/true &> /dev/null; npm test",
+        "UV_INDEX_URL=https://pypi.org/simple &>/dev/null; uv pip install x",
+    ],
+)
+def test_an_assigning_commands_amp_redirect_is_unsure(work, line, monkeypatch):
+    """dash reads `export X=v &>f` as `export X=v &` and `>f`: the assignment may not hold."""
+    monkeypatch.setenv("npm_config_script_shell", str(work / "tools" / "x"))
+    monkeypatch.setenv("UV_INDEX_URL", "https://evil.invalid/simple")
+    assert line_problems(line, work), line

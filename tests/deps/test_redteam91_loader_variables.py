@@ -106,6 +106,9 @@ def test_the_launch_value_passes(kernel):
         "bash -c 'LD_PRELOAD=./x.so ls'",
         "A=./x.so; LD_PRELOAD=$A ls",
         "LD_LIBRARY_PATH=:/usr/lib ls",
+        "OPENSSL_CONF=./o.cnf python3 -m pip --version",
+        "export OPENSSL_MODULES=$PWD/m; curl -s https://example.invalid",
+        "env OPENSSL_ENGINES=. openssl version",
     ],
 )
 def test_every_form_is_refused(tmp_path, line):

@@ -96,3 +96,44 @@ def pending(command: List[str], before: str) -> Set[str]:
     list succeeded (joined by ``&&``): known for the commands joined to it by ``&&``, unknown
     once the list ends."""
     return assigned(command) if before == "&&" else set()
+
+
+# what ends a simple command in the token stream (``commands._OPERATORS``' separators)
+_ENDS = frozenset((";", "&&", "||", "|", "&", "\n", "(", ")", ";;", "|&", "{", "}"))
+_AMP_REDIRECTS = frozenset(("&>", "&>>"))
+
+
+def scope_unsure(tokens: List[str]) -> bool:
+    """Whether a line's tokens hold a command whose assignments may run apart from the line's
+    shell though Warden cannot tell which (every assignment then read as unsure): a ``(``
+    or ``)`` (the reader drops a subshell's parentheses), or an ``&>``/``&>>`` redirection of a
+    command that assigns in the shell (dash reads ``export X=1 &>f`` as ``export X=1 &`` and
+    ``>f``: a background job). A ``&>`` of any other command (``python3 train.py &> log.txt``)
+    leaves every assignment where it was: that command's own prefix assignments never leak."""
+    if any(t in ("(", ")") for t in tokens):
+        return True
+    for k, token in enumerate(tokens):
+        if token not in _AMP_REDIRECTS:
+            continue
+        start = k
+        while start > 0 and tokens[start - 1] not in _ENDS:
+            start -= 1
+        words = [t for t in tokens[start:k] if not re.match(r"^\d*[<>]", t)]
+        if not words or assigned(words) or _calls_or_assigns(words):
+            return True
+    return False
+
+
+def _calls_or_assigns(words: List[str]) -> bool:
+    """A command that may assign in the shell: a bare assignment, a declaring or special
+    builtin, or any word Warden cannot place (a function call, ``eval``)."""
+    i = 0
+    while i < len(words) and _ASSIGNMENT.match(words[i]):
+        i += 1
+    inner = line_flow.unwrap_builtin(words[i:])
+    return (
+        not inner
+        or inner[0] in SPECIAL_BUILTINS
+        or inner[0] in _DECLARING
+        or (not re.match(r"^[\w./+-]+$", inner[0]))
+    )

@@ -805,6 +805,9 @@ def _shell_invocations(
     # `( cd x && ... )`; and `cd d &>f`, which sh (dash, os.system's shell) reads as `cd d &`
     # (a cd in the background, the redirection a command of its own: red team 83 F1)
     line.subshells = line.subshells or any(t in ("(", ")", "&>", "&>>") for t in tokens)
+    # which assignments may not hold (red team 90 F8): only a subshell's parentheses or an
+    # assigning command's `&>` (red team 94: `export X=1; python3 t.py &> log.txt` holds)
+    line.scope_unsure = line.scope_unsure or assignment_scope.scope_unsure(tokens)
     # read on the whole line: stricter for the commands before the assignment
     line.unresolved = line.unresolved or _unmodelled_assignment(script)
     places = line_flow.places([c[0] for c in commands], [c[2] == "()" for c in commands])
@@ -1776,6 +1779,7 @@ class _LineState:
 
     def __init__(self, subshells: bool, env: Dict[str, str]):
         self.subshells = subshells  # `( cd x && ... )`: where a later command runs is not modelled
+        self.scope_unsure = subshells  # assignments that may run apart (``assignment_scope``)
         self.cwd: Optional[str] = ""
         # with ``cwd`` None after a cd Warden followed that may not have run (`cd d; x`): each
         # folder the line may be in (``_MAYBE_FOLDERS``); the folders its current and-or
@@ -1964,6 +1968,7 @@ class _LineState:
         """The state a command substitution starts in: this line's, its folder as the start
         folder (a relative one is ``start_folder``'s)."""
         sub = _LineState(self.subshells, self.env)
+        sub.scope_unsure = self.scope_unsure
         sub.cwd = None if self.cwd is None else ""
         sub.here = sub.cwd
         sub.changed, sub.shell_changed = self.changed, self.shell_changed
@@ -2074,7 +2079,7 @@ class _LineState:
         the line defines as functions); returns its program name ('' for a bare assignment)."""
         # a subshell's, a branch's, a function body's, a special builtin's prefix assignments
         # may not hold after it: unknown (red team 90 F8)
-        nested = place is not None and place.nested or self.subshells  # `( X=v )` too
+        nested = place is not None and place.nested or self.scope_unsure  # `( X=v )` too
         self.unknown_names |= assignment_scope.unsure(command, nested, before, after, self.either)
         self.pending |= assignment_scope.pending(command, before)
         i = 0

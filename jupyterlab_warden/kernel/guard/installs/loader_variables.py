@@ -19,12 +19,21 @@ form reaching it: a line's ``NAME=V cmd``, ``export NAME=V``, ``env NAME=V``,
 set-up's ``LD_LIBRARY_PATH`` exported before ``jupyter lab``), and so does an empty value (the
 loader and iconv then search only the system's places). Variables that load no code
 (``LD_BIND_NOW``, ``LD_DEBUG``...) pass. musl's loader reads the same two library variables.
+
+OpenSSL's are of the same class (red team 94): ``OPENSSL_CONF`` names a configuration file whose
+``providers``/``engines`` sections load a shared object into every program whose OpenSSL reads
+its configuration at start (``openssl``, curl, Python's ``ssl`` and so pip, node), and
+``OPENSSL_MODULES``/``OPENSSL_ENGINES`` name the folders those are loaded from.
 """
 
 from . import inherited_env
 
 # the variables that make ld.so (or glibc's iconv) load a shared object the value chooses
-NAMES = frozenset(("LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH", "GCONV_PATH"))
+# (``OPENSSL_*``: OpenSSL loads a provider or engine its configuration or folder names)
+NAMES = frozenset(
+    ("LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH", "GCONV_PATH", "OPENSSL_CONF", "OPENSSL_MODULES",
+     "OPENSSL_ENGINES")
+)  # fmt: skip
 
 
 def refusal(name: str, value: str) -> str:
@@ -33,7 +42,8 @@ def refusal(name: str, value: str) -> str:
         return ""
     return (
         f"the environment variable {name} ({value[:60]!r}), set by the notebook, makes the "
-        "dynamic loader load shared objects of its choosing into every program started with "
-        "it, before the program runs, which Warden does not read: set it before starting "
+        "dynamic loader (or glibc's iconv, or OpenSSL) load shared objects of its choosing "
+        "into every program started with it, before the program runs, which Warden does not "
+        "read: set it before starting "
         f"JupyterLab (or the kernel), whose value passes, or unset it (os.environ.pop('{name}'))"
     )
