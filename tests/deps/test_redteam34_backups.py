@@ -146,7 +146,11 @@ def _reading(line: str, venv) -> str:
 )  # fmt: skip
 def test_the_reading_refuses_a_written_pth_name(venv, line):
     refused = _reading(line, venv)
-    assert "site-packages" in refused, refused
+    # a suffix set by `read` and exported is refused first as a value Warden cannot read
+    # (red team 90 F7, ``unknown_exports``), before the backup rule names the site folder
+    assert "site-packages" in refused or (
+        line.startswith("read ") and "SIMPLE_BACKUP_SUFFIX exported" in refused
+    ), refused
 
 
 @pytest.mark.parametrize(

@@ -143,3 +143,25 @@ def test_the_loader_runs_a_preloaded_constructor(tmp_path):
         (tmp_path / "ran").unlink(missing_ok=True)
         subprocess.run(["true"], cwd=tmp_path, env={name: str(tmp_path / "x.so")})
         assert (tmp_path / "ran").exists(), name
+
+
+def test_a_value_naming_only_files_older_than_the_kernel_passes(tmp_path, monkeypatch):
+    """ci113: torch.compile's inductor starts its compiler with LD_LIBRARY_PATH=.../torch/lib,
+    an ML set-up preloads the machine's jemalloc: a value whose files (and folders' entries)
+    all exist, by absolute paths, unchanged since the kernel started, passes; one holding a
+    file written since then does not."""
+    import time
+
+    from jupyterlab_warden.kernel.guard.installs import path_programs
+
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "libx.so.1").write_bytes(b"\x7fELF")
+    monkeypatch.setattr(path_programs, "_started", time.time() + 5)
+    assert loader_variables.refusal("LD_LIBRARY_PATH", str(lib)) == ""
+    assert loader_variables.refusal("LD_PRELOAD", str(lib / "libx.so.1")) == ""
+    for value in ("lib", f"{lib}:", f"{tmp_path}/missing", f"{lib}/../lib2"):
+        assert loader_variables.refusal("LD_LIBRARY_PATH", value), value
+    monkeypatch.setattr(path_programs, "_started", time.time() - 60)
+    assert loader_variables.refusal("LD_LIBRARY_PATH", str(lib))
+    assert loader_variables.refusal("LD_PRELOAD", str(lib / "libx.so.1"))

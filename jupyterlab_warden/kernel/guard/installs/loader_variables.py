@@ -36,9 +36,21 @@ NAMES = frozenset(
 )  # fmt: skip
 
 
+# the variables naming folders searched for shared objects, and those naming the files
+_FOLDERS = frozenset(("LD_LIBRARY_PATH", "GCONV_PATH", "OPENSSL_MODULES", "OPENSSL_ENGINES"))
+_MAX_ENTRIES = 4000  # a folder holding more is not walked: refused
+
+
 def refusal(name: str, value: str) -> str:
-    """Why a start whose environment holds ``name=value`` is refused ('' when it is not)."""
+    """Why a start whose environment holds ``name=value`` is refused ('' when it is not): a
+    value other than the launch value, unless every file it names (every entry of every folder
+    it names) is an absolute path that exists and is unchanged since the kernel started (ci113:
+    torch.compile's inductor starts its compiler with ``LD_LIBRARY_PATH=.../torch/lib``; an
+    ML set-up preloads the machine's jemalloc). A file the cell wrote, a relative or empty
+    entry (the working folder), a missing one (a line may make it) are refused."""
     if name not in NAMES or not value or inherited_env.launch_value(name) == value:
+        return ""
+    if _unchanged(name, value):
         return ""
     return (
         f"the environment variable {name} ({value[:60]!r}), set by the notebook, makes the "
@@ -47,3 +59,34 @@ def refusal(name: str, value: str) -> str:
         "read: set it before starting "
         f"JupyterLab (or the kernel), whose value passes, or unset it (os.environ.pop('{name}'))"
     )
+
+
+def _unchanged(name: str, value: str) -> bool:
+    """Every file ``value`` names, or every entry of every folder it names, exists by an
+    absolute path and is unchanged (its own status and, through links, its target's) since the
+    kernel started."""
+    import os
+
+    from .path_programs import _kernel_started
+
+    since = _kernel_started() - 1
+    sep = ":" if name in _FOLDERS or name == "LD_AUDIT" else None
+    parts = value.split(":") if sep else value.replace(":", " ").split()
+    if not parts:
+        return False
+    for part in parts:
+        if not part or not os.path.isabs(part):
+            return False
+        try:
+            paths = [part]
+            if name in _FOLDERS:
+                names = os.listdir(part)
+                if len(names) > _MAX_ENTRIES:
+                    return False
+                paths += [os.path.join(part, n) for n in names]
+            for path in paths:
+                if os.lstat(path).st_ctime >= since or os.stat(path).st_ctime >= since:
+                    return False
+        except (OSError, ValueError):
+            return False
+    return True

@@ -53,6 +53,13 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 # tmux's options that pick what a pane runs, or which variables a new session copies
 _SHELL_OPTIONS = ("default-shell", "default-command", "update-environment")
+# variables a tmux `-e` may give a session without reaching the server check: they choose
+# devices, thread counts, a locale or offline modes, are read by no rule and load no code
+_SESSION_FREE = frozenset(
+    ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES", "OMP_NUM_THREADS",
+     "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TOKENIZERS_PARALLELISM", "PYTHONUNBUFFERED",
+     "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "WANDB_MODE", "TZ", "LANG", "LC_ALL")
+)  # fmt: skip
 _SETTERS = ("set-option", "set", "set-window-option", "setw")
 # the options of set-option, if-shell and run-shell that take a value
 _SETTER_VALUED = frozenset("tcd")
@@ -104,8 +111,15 @@ def _tmux_commands_problem(words: list, command_names: tuple, env: dict) -> str:
     given = startup_modules.START_ENVIRON.get()
     inherited = dict(os.environ if given is None else given)
     launch = inherited_env._LAUNCH if type(inherited_env._LAUNCH) is dict else None
+    # `-e NAME=V` sets the new session's environment (kept for its later windows, which Warden
+    # reads with their own line's): only names that select devices, threads or offline modes
+    # and load no code pass there (ci113: `tmux new -d -s train -e CUDA_VISIBLE_DEVICES=0
+    # python train.py`); any other differs as the server's would (`-e PYTHONPATH=lib`)
+    session = {v.partition("=")[0] for v in _option_values(words, "e")} & _SESSION_FREE
+    server = {n: v for n, v in env.items() if n not in session}
+    server.update({n: inherited[n] for n in session if n in inherited})
     return tmux_commands.refused(words, command_names) or tmux_commands.server_problem(
-        words, command_names, env, inherited, launch
+        words, command_names, server, inherited, launch
     )
 
 
