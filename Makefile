@@ -16,10 +16,10 @@ help:
 # Debian packages the tests drive: Chromium for Galata, PostgreSQL for central's tests, dbus
 # (dbus-run-session) for tests/deps/test_redteam17_starts.py, git-lfs for
 # tests/deps/test_redteam18_falseref.py, rsync, zip and unzip for the line writers' proofs
-# (tests/deps/test_redteam2[1-3]_*.py).
+# (tests/deps/test_redteam2[1-3]_*.py), tmux for the multiplexer proofs (tests/deps/test_redteam*_tmux*.py).
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/lib/postgresql/15/bin/initdb ] || [ ! -x /usr/bin/dbus-run-session ] || [ ! -x /usr/bin/git-lfs ] || [ ! -x /usr/bin/rsync ] || [ ! -x /usr/bin/zip ] || [ ! -x /usr/bin/unzip ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql dbus git-lfs rsync zip unzip >/dev/null; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/lib/postgresql/15/bin/initdb ] || [ ! -x /usr/bin/dbus-run-session ] || [ ! -x /usr/bin/git-lfs ] || [ ! -x /usr/bin/rsync ] || [ ! -x /usr/bin/zip ] || [ ! -x /usr/bin/unzip ] || [ ! -x /usr/bin/tmux ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql dbus git-lfs rsync zip unzip tmux >/dev/null; \
 	fi
 
 # Each step leaves a stamp in .stamps/ and reruns only when one of its inputs is newer, so a

@@ -9,12 +9,12 @@ pane. F5: pipe-pane runs its command in the server's folder. Each real tmux run 
 private socket, TMUX_TMPDIR in the test's folder) makes its marker without Warden; Warden
 refuses the line (``tmux_commands``)."""
 
-import shutil
 import subprocess
 import time
 
 import pytest
 from install_env import GUARDED_ENV
+from launched import installed
 
 from jupyterlab_warden.kernel.guard.installs import pane_shell, tmux_commands
 from jupyterlab_warden.kernel.guard.installs.gate import read_requests
@@ -87,8 +87,7 @@ def test_refused(work, case):
 @pytest.mark.parametrize("case", list(CASES))
 def test_real_tmux_runs_the_payload(work, case):
     """Without Warden: real tmux (3.3 tried) runs the marker's program."""
-    if not shutil.which("tmux"):
-        pytest.skip("tmux is not installed")
+    installed("tmux")  # a missing tmux fails the proof, never passes it over
     env = {
         "PATH": "/usr/bin:/bin",
         "HOME": str(work),
